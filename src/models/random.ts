@@ -1,0 +1,37 @@
+// Seeded randomness for the demo-model pipeline (data split, weight init). Every random
+// choice takes a generator made from an explicit seed, so a rebuild draws the same numbers
+// and `npm run models` reproduces the committed files byte for byte.
+
+/** A source of uniform numbers in [0, 1). */
+export type Random = () => number;
+
+/**
+ * mulberry32 (Tommy Ettinger's 32-bit generator, public domain): one 32-bit state word,
+ * period 2^32, passes gjrand/PractRand at the sizes we draw (hundreds of numbers). Integer
+ * maths only (`Math.imul`, shifts), so every JS engine produces the same sequence.
+ * The seed is reduced to 32 bits (`seed >>> 0`): seeds 1 and 2^32 + 1 give the same stream.
+ */
+export function mulberry32(seed: number): Random {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    // Dividing a uint32 by 2^32 gives [0, 1) exactly: the largest value is 1 - 2^-32.
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A Fisher–Yates shuffled copy (Durstenfeld's in-place variant, run on a copy); `items` is not touched. */
+export function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    // floor(u · (i + 1)) is in [0, i] because u < 1.
+    const j = Math.floor(random() * (i + 1));
+    const tmp = out[i] as T;
+    out[i] = out[j] as T;
+    out[j] = tmp;
+  }
+  return out;
+}

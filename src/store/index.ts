@@ -1,0 +1,22 @@
+// The store's public surface: open a store, the values it returns, the errors it throws.
+// Other modules import from here, never from the files behind it.
+export { openStore, Store } from './store.js';
+export { StoreError, SchemaTooNewError, NotFoundError, type EntityKind } from './errors.js';
+export { DEFAULT_EVENT_LIMIT, MAX_EVENT_LIMIT } from './events.js';
+export { MIGRATIONS, latestVersion, type Migration } from './migrations.js';
+export type {
+  ApplyInput,
+  ApplyResult,
+  ChangeResult,
+  Deployment,
+  DeploymentStatus,
+  EventData,
+  EventQuery,
+  EventType,
+  Failpoint,
+  NewEvent,
+  Revision,
+  SpecJson,
+  StoreEvent,
+  StoreOptions,
+} from './types.js';

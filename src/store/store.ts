@@ -1,0 +1,261 @@
+// The embedded state store: deployments, their immutable revisions, and the event log, in
+// one SQLite file. Every state change is one transaction that also writes the event saying
+// why, so the log and the state can never disagree.
+import type Database from 'better-sqlite3';
+import { revisionId, type Millis, type RevisionId } from '../spec/units.js';
+import { NotFoundError } from './errors.js';
+import { openDatabase } from './open.js';
+import { listEvents } from './events.js';
+import {
+  canonicalJson,
+  toDeployment,
+  toEvent,
+  toRevision,
+  type DeploymentRow,
+  type EventRow,
+  type RevisionRow,
+} from './rows.js';
+import type {
+  ApplyInput,
+  ApplyResult,
+  ChangeResult,
+  Deployment,
+  EventData,
+  EventQuery,
+  Failpoint,
+  NewEvent,
+  Revision,
+  StoreEvent,
+  StoreOptions,
+} from './types.js';
+
+/** Opens the store at `path` (the directory must exist); `:memory:` for a throwaway one. */
+export function openStore(path: string, opts: StoreOptions = {}): Store {
+  const db = openDatabase(path, opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs });
+  return new Store(db, path, opts);
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export class Store {
+  readonly #db: Database.Database;
+  readonly #clock: () => number;
+  readonly #failpoint: (point: Failpoint) => void;
+
+  /** Use `openStore`; this takes an already opened and migrated connection. */
+  constructor(
+    db: Database.Database,
+    readonly path: string,
+    opts: StoreOptions = {},
+  ) {
+    this.#db = db;
+    this.#clock = opts.clock ?? Date.now;
+    this.#failpoint = opts.failpoint ?? (() => undefined);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  /**
+   * Records an apply. A new revision is made only when the spec (compared with keys sorted)
+   * or the model digest differ from the deployment's latest revision. Nothing at all is
+   * written — no revision, no replica change, no event — when the deployment is active and
+   * already runs that latest revision: re-applying the same file is a no-op, and it does not
+   * undo what the autoscaler chose (`desiredReplicas` is only written when the apply writes).
+   * Re-applying after a delete reactivates the deployment, reusing the revision if unchanged.
+   */
+  applyRevision(input: ApplyInput): ApplyResult {
+    const { deployment: name, modelDigest, modelPath, desiredReplicas } = input;
+    if (name.length === 0) throw new RangeError('deployment name must not be empty');
+    if (!SHA256_HEX.test(modelDigest)) {
+      throw new RangeError(`modelDigest = ${JSON.stringify(modelDigest)}, must be 64 lowercase hex digits (sha256)`);
+    }
+    checkReplicas(desiredReplicas);
+    // Serialized before the transaction: a spec that is not JSON fails here, touching nothing.
+    const spec = canonicalJson(input.spec);
+
+    return this.#write((): ApplyResult => {
+      const now = this.#now();
+      const current = this.#deploymentRow(name);
+      const latest = this.#latestRevisionRow(name);
+      const same = latest !== undefined && latest.spec === spec && latest.model_digest === modelDigest;
+      if (same && current?.status === 'active' && current.active_revision === latest.id) {
+        return { changed: false, revision: toRevision(latest), deployment: toDeployment(current) };
+      }
+
+      const number = (latest?.number ?? 0) + 1;
+      const id = same ? latest.id : `${name}-r${number}`;
+      // The FK from active_revision to revisions is deferred, so the deployment row (which the
+      // revision's own FK needs) can be written first.
+      this.#db
+        .prepare(
+          `INSERT INTO deployments (name, spec, desired_replicas, active_revision, status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'active', ?, ?)
+           ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, desired_replicas = excluded.desired_replicas,
+             active_revision = excluded.active_revision, status = 'active', updated_at = excluded.updated_at`,
+        )
+        .run(name, spec, desiredReplicas, id, now, now);
+      this.#failpoint('apply.deploymentWritten');
+      if (!same) {
+        this.#db
+          .prepare(
+            `INSERT INTO revisions (id, deployment, number, spec, model_digest, model_path, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(id, name, number, spec, modelDigest, modelPath, now);
+      }
+      this.#failpoint('apply.revisionInserted');
+      const what = same ? `reactivated ${name} at revision ${id}` : `applied ${name}: new revision ${id}`;
+      this.#insertEvent(now, {
+        type: 'applied',
+        deployment: name,
+        revision: revisionId(id),
+        message: `${what} with ${desiredReplicas} desired replicas`,
+        data: { revision: id, number: same ? latest.number : number, modelDigest, desiredReplicas, newRevision: !same },
+      });
+      this.#failpoint('apply.eventWritten');
+      return { changed: true, revision: this.getRevision(revisionId(id)), deployment: this.getDeployment(name) };
+    });
+  }
+
+  /** Sets the desired replica count, with the reason in the event. Same count: no-op. */
+  setDesiredReplicas(name: string, n: number, reason: string, data: EventData = {}): ChangeResult {
+    checkReplicas(n);
+    return this.#write((): ChangeResult => {
+      const current = this.#activeRow(name);
+      if (current.desired_replicas === n) return { changed: false, deployment: toDeployment(current) };
+      const now = this.#now();
+      this.#db.prepare('UPDATE deployments SET desired_replicas = ?, updated_at = ? WHERE name = ?').run(n, now, name);
+      this.#insertEvent(now, {
+        type: 'scaled',
+        deployment: name,
+        revision: revisionId(current.active_revision),
+        message: `scaled ${name} from ${current.desired_replicas} to ${n}: ${reason}`,
+        data: { ...data, from: current.desired_replicas, to: n, reason },
+      });
+      return { changed: true, deployment: this.getDeployment(name) };
+    });
+  }
+
+  /**
+   * Soft delete: the deployment is marked deleted with 0 desired replicas; its revisions and
+   * events stay for the record. Deleting a deleted deployment is a no-op.
+   */
+  deleteDeployment(name: string, reason = 'deleted by request'): ChangeResult {
+    return this.#write((): ChangeResult => {
+      const current = this.#deploymentRow(name);
+      if (current === undefined) throw new NotFoundError('deployment', name);
+      if (current.status === 'deleted') return { changed: false, deployment: toDeployment(current) };
+      const now = this.#now();
+      this.#db
+        .prepare(`UPDATE deployments SET status = 'deleted', desired_replicas = 0, updated_at = ? WHERE name = ?`)
+        .run(now, name);
+      this.#insertEvent(now, {
+        type: 'deleted',
+        deployment: name,
+        revision: revisionId(current.active_revision),
+        message: `deleted ${name}: ${reason}`,
+        data: { reason, desiredReplicasBefore: current.desired_replicas },
+      });
+      return { changed: true, deployment: this.getDeployment(name) };
+    });
+  }
+
+  /** Appends an event (its own transaction) and returns it with its id and time. */
+  recordEvent(e: NewEvent): StoreEvent {
+    if (e.type.length === 0) throw new RangeError('event type must not be empty');
+    return this.#write(() => this.#insertEvent(this.#now(), e));
+  }
+
+  /** A deployment by name, deleted ones included (check `status`). */
+  getDeployment(name: string): Deployment {
+    const row = this.#deploymentRow(name);
+    if (row === undefined) throw new NotFoundError('deployment', name);
+    return toDeployment(row);
+  }
+
+  /** Deployments by name; deleted ones only when asked for. */
+  listDeployments(opts: { includeDeleted?: boolean } = {}): Deployment[] {
+    const where = opts.includeDeleted === true ? '' : `WHERE status = 'active'`;
+    const rows = this.#db.prepare(`SELECT * FROM deployments ${where} ORDER BY name`).all() as DeploymentRow[];
+    return rows.map(toDeployment);
+  }
+
+  /** Revisions oldest first, of one deployment (which must exist) or of all, by name. */
+  listRevisions(deployment?: string): Revision[] {
+    if (deployment === undefined) {
+      const rows = this.#db.prepare('SELECT * FROM revisions ORDER BY deployment, number').all() as RevisionRow[];
+      return rows.map(toRevision);
+    }
+    if (this.#deploymentRow(deployment) === undefined) throw new NotFoundError('deployment', deployment);
+    const rows = this.#db
+      .prepare('SELECT * FROM revisions WHERE deployment = ? ORDER BY number')
+      .all(deployment) as RevisionRow[];
+    return rows.map(toRevision);
+  }
+
+  getRevision(id: RevisionId): Revision {
+    const row = this.#db.prepare('SELECT * FROM revisions WHERE id = ?').get(id) as RevisionRow | undefined;
+    if (row === undefined) throw new NotFoundError('revision', id);
+    return toRevision(row);
+  }
+
+  /** Events oldest first (newest last); see `EventQuery` for the filters and the cap. */
+  listEvents(query: EventQuery = {}): StoreEvent[] {
+    return listEvents(this.#db, query);
+  }
+
+  /**
+   * One write transaction. IMMEDIATE takes the write lock before the first read: a deferred
+   * transaction that reads, then writes, can fail with SQLITE_BUSY_SNAPSHOT when another
+   * process (the CLI, a second controller) committed in between, and busy_timeout does not
+   * help there. Waiting for the lock up front turns that into an ordinary, bounded wait.
+   */
+  #write<T>(fn: () => T): T {
+    return this.#db.transaction(fn).immediate();
+  }
+
+  #now(): Millis {
+    const t = this.#clock();
+    if (!Number.isFinite(t)) throw new RangeError(`clock returned ${t}, must be finite epoch milliseconds`);
+    // Columns are INTEGER; a fake clock with fractions is floored rather than rejected.
+    return Math.floor(t) as Millis;
+  }
+
+  #deploymentRow(name: string): DeploymentRow | undefined {
+    return this.#db.prepare('SELECT * FROM deployments WHERE name = ?').get(name) as DeploymentRow | undefined;
+  }
+
+  /** Changes apply only to live deployments; a deleted one reads as not found. */
+  #activeRow(name: string): DeploymentRow {
+    const row = this.#deploymentRow(name);
+    if (row === undefined) throw new NotFoundError('deployment', name);
+    if (row.status === 'deleted') throw new NotFoundError('deployment', name, 'it was deleted');
+    return row;
+  }
+
+  #latestRevisionRow(name: string): RevisionRow | undefined {
+    return this.#db
+      .prepare('SELECT * FROM revisions WHERE deployment = ? ORDER BY number DESC LIMIT 1')
+      .get(name) as RevisionRow | undefined;
+  }
+
+  /** `now` is passed in so an event carries the same time as the change it records. */
+  #insertEvent(now: Millis, e: NewEvent): StoreEvent {
+    const data = canonicalJson(e.data ?? {});
+    const row = this.#db
+      .prepare(
+        `INSERT INTO events (ts, deployment, revision, type, message, data) VALUES (?, ?, ?, ?, ?, ?)
+         RETURNING *`,
+      )
+      .get(now, e.deployment ?? null, e.revision ?? null, e.type, e.message, data) as EventRow;
+    return toEvent(row);
+  }
+}
+
+function checkReplicas(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`desiredReplicas = ${n}, must be a whole number ≥ 0`);
+  }
+}
