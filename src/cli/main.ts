@@ -1,1 +1,175 @@
-console.log("rollcast: not yet");
+#!/usr/bin/env node
+// `rollcast` — the command line. Thin by design: each command parses its flags, calls the
+// admin API (or, for `up`, starts the control plane) and prints. Commands are imported
+// lazily so `rollcast get deployments` does not load ONNX Runtime. This file is the one
+// error boundary: it prints `rollcast: <message>` and sets the exit code.
+
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ApiClient, DEFAULT_URL, findToken } from './client.js';
+import { CliError } from './errors.js';
+
+const DEFAULT_DATA_DIR = './.rollcast';
+
+function int(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
+    return n;
+  };
+}
+
+function positive(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+interface GlobalOpts {
+  url?: string;
+  dataDir: string;
+}
+
+function client(program: Command): ApiClient {
+  const opts = program.opts<GlobalOpts>();
+  const url = opts.url ?? process.env.ROLLCAST_URL ?? DEFAULT_URL;
+  const token = findToken(process.env, opts.dataDir);
+  return new ApiClient({ url, ...(token !== undefined && { token }) });
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('rollcast')
+    .description('ML model rollouts with predictive scaling: serve ONNX models, scale ahead of load, roll out safely.')
+    .option('--url <url>', `control plane URL (env ROLLCAST_URL, default ${DEFAULT_URL})`)
+    .option('--data-dir <dir>', 'data directory (state, models, admin token)', DEFAULT_DATA_DIR)
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('up')
+    .description('start the control plane (gateway, admin API, metrics) in the foreground; with no spec, applies the demo')
+    .option('-f, --file <spec...>', 'spec file(s) to apply at start')
+    .option('--port <port>', 'port for gateway, admin API and metrics', int('--port'), 8080)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--no-demo', 'do not apply the demo deployment when nothing is deployed')
+    .action(async (o: { file?: string[]; port: number; host: string; demo: boolean }) => {
+      const { up } = await import('./commands/up.js');
+      await up({ ...o, dataDir: program.opts<GlobalOpts>().dataDir });
+    });
+
+  program
+    .command('apply')
+    .description('apply a ModelDeployment spec (creates a new revision when the spec or model changed)')
+    .requiredOption('-f, --file <spec>', 'the spec file (YAML or JSON)')
+    .option('--json', 'print JSON')
+    .action(async (o: { file: string; json?: boolean }) => {
+      const { apply } = await import('./commands/apply.js');
+      await apply(client(program), o);
+    });
+
+  program
+    .command('get')
+    .description('list deployments or revisions')
+    .argument('<what>', 'deployments | revisions')
+    .option('-d, --deployment <name>', 'only revisions of this deployment')
+    .option('--json', 'print JSON')
+    .action(async (what: string, o: { deployment?: string; json?: boolean }) => {
+      const { get } = await import('./commands/get.js');
+      await get(client(program), what, o);
+    });
+
+  program
+    .command('describe')
+    .description('show a deployment: spec, revisions, traffic, replicas (with warm-up times), recent events')
+    .argument('<kind>', 'deployment')
+    .argument('<name>')
+    .option('--json', 'print JSON')
+    .action(async (kind: string, name: string, o: { json?: boolean }) => {
+      const { describe } = await import('./commands/describe.js');
+      await describe(client(program), kind, name, o);
+    });
+
+  program
+    .command('scale')
+    .description('set the number of replicas of a deployment (manual, until the autoscaler runs)')
+    .argument('<name>')
+    .requiredOption('--replicas <n>', 'replica count', int('--replicas'))
+    .action(async (name: string, o: { replicas: number }) => {
+      const { scale } = await import('./commands/scale.js');
+      await scale(client(program), name, o.replicas);
+    });
+
+  program
+    .command('delete')
+    .description('delete a deployment (drains and stops its replicas; history is kept)')
+    .argument('<kind>', 'deployment')
+    .argument('<name>')
+    .action(async (kind: string, name: string) => {
+      const { remove } = await import('./commands/delete.js');
+      await remove(client(program), kind, name);
+    });
+
+  program
+    .command('infer')
+    .description('send one inference request through the gateway')
+    .argument('<name>', 'deployment name')
+    .requiredOption('--data <json>', 'an OIP request body, or just the values for a one-input model (e.g. "[[39.1,18.7,181,3750]]"); @file reads a file')
+    .option('--model-version <v>', 'pin a model version')
+    .option('--json', 'print the raw response')
+    .action(async (name: string, o: { data: string; modelVersion?: string; json?: boolean }) => {
+      const { infer } = await import('./commands/infer.js');
+      await infer(client(program), name, o);
+    });
+
+  program
+    .command('events')
+    .description('show the event log (newest last)')
+    .option('-d, --deployment <name>', 'only this deployment')
+    .option('--limit <n>', 'how many', int('--limit'), 50)
+    .option('--json', 'print JSON')
+    .action(async (o: { deployment?: string; limit: number; json?: boolean }) => {
+      const { events } = await import('./commands/events.js');
+      await events(client(program), o);
+    });
+
+  program
+    .command('load')
+    .description('send a bounded load of random valid requests (built from the model signature) and report rate, errors and latency')
+    .argument('<name>', 'deployment name')
+    .requiredOption('--rps <r>', 'requests per second', positive('--rps'))
+    .requiredOption('--duration <d>', 'how long, e.g. 30s or 2m (at most 10m)')
+    .option('--connections <n>', 'concurrent connections', int('--connections'), 16)
+    .option('--seed <n>', 'seed for the random inputs', int('--seed'), 1)
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { rps: number; duration: string; connections: number; seed: number; json?: boolean }) => {
+      const { load } = await import('./commands/load.js');
+      await load(client(program), name, o);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed the problem (and help after errors); keep its exit code.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`rollcast: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`rollcast: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv);
+process.exitCode = code;

@@ -1,0 +1,273 @@
+// The control plane of one rollcast installation: the store, the gateway and a target,
+// and the operations the admin API exposes (apply, scale, delete, describe).
+//
+// Apply is "check everything, then record, then act": the spec is validated and the model
+// read, hashed and opened before anything is written, so a bad apply changes nothing and
+// the revision already serving keeps serving. A new revision is started next to the old
+// one and takes the traffic only when all its desired replicas are ready (then the old one
+// is drained and stopped) — the simplest safe replacement until rollout strategies arrive.
+
+import { dirname, join, resolve } from 'node:path';
+import { checkAndKeepModel, inspectModel, ModelArtifactError } from '../artifacts/model-artifact.js';
+import { formatSpecIssues, parseDeploymentSpec, validateDeploymentObject, type ModelDeployment } from '../spec/index.js';
+import type { RevisionId } from '../spec/units.js';
+import type { Deployment, Revision, Store, StoreEvent, EventQuery } from '../store/index.js';
+import type { Gateway } from '../serving/gateway.js';
+import type { ReplicaStatus, RevisionRuntime, Target, TargetEvent } from '../targets/target.js';
+import type { ModelSignature } from '../worker/signature.js';
+import { ConflictError, InvalidRequestError, InvalidSpecError } from './errors.js';
+import { readFile } from 'node:fs/promises';
+
+export interface ApplyRequest {
+  /** The YAML (or JSON) text of the spec. */
+  specText: string;
+  /** Where the spec file is; relative model paths resolve against its folder. */
+  specPath?: string;
+}
+
+export interface ApplyOutcome {
+  changed: boolean;
+  deployment: Deployment;
+  revision: Revision;
+  warnings: string[];
+}
+
+export interface DeploymentView {
+  deployment: Deployment;
+  spec: ModelDeployment;
+  revisions: Revision[];
+  /** Revisions the gateway routes to, with weights. */
+  traffic: { revision: RevisionId; weight: number; ready: number; inFlight: number; queued: number }[];
+  replicas: ReplicaStatus[];
+  events: StoreEvent[];
+}
+
+export interface ControlPlaneDeps {
+  store: Store;
+  gateway: Gateway;
+  target: Target;
+  dataDir: string;
+}
+
+export class ControlPlane {
+  readonly #store: Store;
+  readonly #gateway: Gateway;
+  readonly #target: Target;
+  readonly #modelDir: string;
+  /** Revisions started and waiting to take over from older ones, per deployment. */
+  readonly #pending = new Map<string, RevisionId>();
+  readonly #revisionDeployment = new Map<RevisionId, string>();
+
+  constructor(deps: ControlPlaneDeps) {
+    this.#store = deps.store;
+    this.#gateway = deps.gateway;
+    this.#target = deps.target;
+    this.#modelDir = join(deps.dataDir, 'models');
+  }
+
+  /** Bring back every active deployment recorded in the store (control plane restart). */
+  async restore(): Promise<void> {
+    for (const deployment of this.#store.listDeployments()) {
+      const revision = this.#store.getRevision(deployment.activeRevision);
+      const spec = this.#specOf(revision);
+      const signature = await inspectModel(await readFile(revision.modelPath), revision.modelPath);
+      await this.#start(revision, spec, signature, deployment.desiredReplicas);
+      this.#gateway.routes.setWeights(deployment.name, new Map([[revision.id, 100]]));
+      this.#store.recordEvent({ type: 'restored', deployment: deployment.name, revision: revision.id, message: `restored ${revision.id} with ${deployment.desiredReplicas} replicas` });
+    }
+  }
+
+  async apply(req: ApplyRequest): Promise<ApplyOutcome> {
+    const parsed = parseDeploymentSpec(req.specText, req.specPath);
+    if (!parsed.ok) {
+      this.#store.recordEvent({ type: 'apply.rejected', message: `invalid spec: ${parsed.issues.length} problem(s)`, data: { issues: parsed.issues } });
+      throw new InvalidSpecError(parsed.issues, `invalid spec${req.specPath ? ` ${req.specPath}` : ''}:\n${formatSpecIssues(parsed.issues)}`);
+    }
+    const spec = parsed.spec;
+    const name = spec.metadata.name;
+    const owner = this.#gateway.routes.model(spec.spec.model.name);
+    if (owner && owner.deployment !== name) {
+      throw new ConflictError(`model name "${spec.spec.model.name}" is already served by deployment "${owner.deployment}"; model names are unique across deployments`);
+    }
+    const specDir = req.specPath ? dirname(resolve(req.specPath)) : process.cwd();
+    let model;
+    try {
+      model = await checkAndKeepModel({ uri: spec.spec.model.uri, specDir, ...(spec.spec.model.sha256 !== undefined && { sha256: spec.spec.model.sha256 }), storeDir: this.#modelDir });
+    } catch (err) {
+      if (err instanceof ModelArtifactError) {
+        this.#store.recordEvent({ type: 'apply.rejected', deployment: name, message: err.message });
+      }
+      throw err;
+    }
+    const previous = this.#tryDeployment(name);
+    const desired = this.#desiredReplicas(spec, previous);
+    const result = this.#store.applyRevision({
+      deployment: name,
+      spec: parsed.raw,
+      modelDigest: model.sha256,
+      modelPath: model.storedPath,
+      desiredReplicas: desired,
+    });
+    if (result.changed) {
+      await this.#start(result.revision, spec, model.signature, desired);
+      this.#switchWhenReady(name, result.revision.id, previous?.activeRevision);
+    }
+    return { changed: result.changed, deployment: result.deployment, revision: result.revision, warnings: parsed.warnings };
+  }
+
+  async scale(name: string, replicas: number): Promise<Deployment> {
+    const deployment = this.#store.getDeployment(name);
+    const spec = this.#specOf(this.#store.getRevision(deployment.activeRevision));
+    const { minReplicas, maxReplicas } = spec.spec.scaling;
+    if (!Number.isInteger(replicas) || replicas < minReplicas || replicas > maxReplicas) {
+      throw new InvalidRequestError(`replicas = ${replicas}, must be a whole number within spec.scaling [minReplicas ${minReplicas}, maxReplicas ${maxReplicas}]`);
+    }
+    const result = this.#store.setDesiredReplicas(name, replicas, 'manual scale');
+    const live = this.#pending.get(name) ?? deployment.activeRevision;
+    await this.#target.scale(live, replicas);
+    return result.deployment;
+  }
+
+  async delete(name: string): Promise<Deployment> {
+    const deployment = this.#store.getDeployment(name);
+    const revisions = this.#gateway.routes.model(this.#specOf(this.#store.getRevision(deployment.activeRevision)).spec.model.name)?.revisions;
+    const result = this.#store.deleteDeployment(name);
+    this.#pending.delete(name);
+    for (const id of revisions?.keys() ?? []) {
+      await this.#target.retire(id);
+      this.#gateway.routes.removeRevision(id);
+    }
+    return result.deployment;
+  }
+
+  list(): Deployment[] {
+    return this.#store.listDeployments();
+  }
+
+  listRevisions(deployment?: string): Revision[] {
+    if (deployment !== undefined) this.#store.getDeployment(deployment);
+    return this.#store.listRevisions(deployment);
+  }
+
+  events(query: EventQuery): StoreEvent[] {
+    return this.#store.listEvents(query);
+  }
+
+  async describe(name: string): Promise<DeploymentView> {
+    const deployment = this.#store.getDeployment(name);
+    const spec = this.#specOf(this.#store.getRevision(deployment.activeRevision));
+    const route = this.#gateway.routes.model(spec.spec.model.name);
+    const traffic = [...(route?.revisions.values() ?? [])].map((r) => ({
+      revision: r.spec.revisionId,
+      weight: r.weight,
+      ready: r.replicas.readyCount,
+      inFlight: r.replicas.inFlight,
+      queued: r.replicas.queueLength,
+    }));
+    const live = new Set(traffic.map((t) => t.revision));
+    const replicas = (await this.#target.status()).filter((r) => live.has(r.revisionId));
+    return {
+      deployment,
+      spec,
+      revisions: this.#store.listRevisions(name),
+      traffic,
+      replicas,
+      events: this.#store.listEvents({ deployment: name, limit: 20 }),
+    };
+  }
+
+  /** Called for every target event: log it, and finish pending revision switches. */
+  onTargetEvent(event: TargetEvent): void {
+    const deployment = this.#revisionDeployment.get(event.revisionId);
+    this.#store.recordEvent({
+      type: event.type,
+      message: `${event.replicaId}: ${event.message}`,
+      ...(deployment !== undefined && { deployment }),
+      revision: event.revisionId,
+      data: { replica: event.replicaId, ...event.data },
+    });
+    if (event.type === 'replica.ready' && deployment !== undefined) void this.#maybeSwitch(deployment);
+  }
+
+  async close(): Promise<void> {
+    await this.#target.close();
+  }
+
+  #tryDeployment(name: string): Deployment | undefined {
+    return this.#store.listDeployments().find((d) => d.name === name);
+  }
+
+  #specOf(revision: Revision): ModelDeployment {
+    const checked = validateDeploymentObject(revision.spec);
+    if (!checked.ok) throw new Error(`stored spec of ${revision.id} no longer validates:\n${formatSpecIssues(checked.issues)}`);
+    return checked.spec;
+  }
+
+  /**
+   * First apply: the spec's replicas. Re-apply: keep the current count (it may have been
+   * scaled since), unless the spec's own `replicas` changed; clamp to the new bounds.
+   */
+  #desiredReplicas(spec: ModelDeployment, previous: Deployment | undefined): number {
+    const { replicas, minReplicas, maxReplicas } = spec.spec.scaling;
+    if (!previous) return replicas;
+    const before = this.#specOf(this.#store.getRevision(previous.activeRevision)).spec.scaling.replicas;
+    const wanted = before !== replicas ? replicas : previous.desiredReplicas;
+    return Math.min(maxReplicas, Math.max(minReplicas, wanted));
+  }
+
+  async #start(revision: Revision, spec: ModelDeployment, signature: ModelSignature, replicas: number): Promise<void> {
+    const { model, serving } = spec.spec;
+    this.#revisionDeployment.set(revision.id, revision.deployment);
+    this.#gateway.routes.upsertRevision({
+      deployment: revision.deployment,
+      revisionId: revision.id,
+      modelName: model.name,
+      modelVersion: model.version,
+      signature,
+      limits: { maxConcurrency: serving.maxConcurrency, maxQueue: serving.maxQueue, queueTimeoutMs: serving.queueTimeoutMs },
+      timeoutMs: serving.timeoutMs,
+      maxBodyBytes: serving.maxBodyBytes,
+    });
+    const runtime: RevisionRuntime = {
+      revisionId: revision.id,
+      deployment: revision.deployment,
+      modelName: model.name,
+      modelVersion: model.version,
+      modelPath: revision.modelPath,
+      maxConcurrency: serving.maxConcurrency,
+      maxBodyBytes: serving.maxBodyBytes,
+      intraOpThreads: serving.intraOpThreads,
+      allowNonFinite: model.allowNonFinite,
+    };
+    await this.#target.ensure(runtime);
+    await this.#target.scale(revision.id, replicas);
+  }
+
+  #switchWhenReady(deployment: string, to: RevisionId, from: RevisionId | undefined): void {
+    if (from === undefined || from === to) {
+      this.#gateway.routes.setWeights(deployment, new Map([[to, 100]]));
+      return;
+    }
+    this.#pending.set(deployment, to);
+    void this.#maybeSwitch(deployment);
+  }
+
+  async #maybeSwitch(deployment: string): Promise<void> {
+    const to = this.#pending.get(deployment);
+    if (to === undefined) return;
+    const desired = this.#tryDeployment(deployment)?.desiredReplicas ?? 0;
+    const ready = (await this.#target.status()).filter((r) => r.revisionId === to && r.phase === 'ready').length;
+    if (ready < desired || this.#pending.get(deployment) !== to) return;
+    this.#pending.delete(deployment);
+    const route = this.#gateway.routes.revision(to);
+    const modelRoute = route && this.#gateway.routes.model(route.spec.modelName);
+    const older = [...(modelRoute?.revisions.keys() ?? [])].filter((id) => id !== to);
+    this.#gateway.routes.setWeights(deployment, new Map([[to, 100]]));
+    this.#store.recordEvent({ type: 'revision.promoted', deployment, revision: to, message: `${to} takes all traffic (${ready} ready replicas)${older.length ? `; retiring ${older.join(', ')}` : ''}` });
+    for (const id of older) {
+      await this.#target.retire(id);
+      this.#gateway.routes.removeRevision(id);
+    }
+  }
+}
+

@@ -1,0 +1,242 @@
+// The inference gateway: the Open Inference Protocol v2 REST API in front of the replicas.
+//
+// The infer path is written against raw node:http on purpose: it is the hot path whose
+// throughput is benchmarked against nginx (bench/serving), so it parses only the URL, reads
+// the body as bytes and forwards them without decoding JSON — the worker validates the
+// tensors against the model's signature and answers 400 with the reason. What the gateway
+// adds on top of a plain proxy: routing by model/version/revision weight, least-outstanding
+// balancing, admission control (bounded queue, 429/503 with Retry-After), one retry on
+// another replica when a worker dies before answering, and per-revision metrics.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Scheduler } from '../controller/clock.js';
+import type { RevisionId } from '../spec/units.js';
+import type { ReplicaEndpointInfo, ReplicaSink } from '../targets/target.js';
+import { readBody, sendError, sendErrorAndClose, sendJson } from './http-reply.js';
+import { GatewayMetrics, type RevisionGaugeSource } from './metrics.js';
+import type { Lease, Refusal } from './replica-set.js';
+import { RoutingTable, type DeploymentRoute, type RevisionRoute } from './routing-table.js';
+import { Upstream } from './upstream.js';
+
+export interface GatewayOptions {
+  scheduler: Scheduler;
+  serverName?: string;
+  serverVersion?: string;
+  processMetrics?: boolean;
+}
+
+export class Gateway implements ReplicaSink, RevisionGaugeSource {
+  readonly routes: RoutingTable;
+  readonly metrics: GatewayMetrics;
+  readonly #serverMetadata: string;
+
+  constructor(opts: GatewayOptions) {
+    this.metrics = new GatewayMetrics(this, { processMetrics: opts.processMetrics ?? false });
+    this.routes = new RoutingTable(opts.scheduler, () => this.metrics);
+    this.#serverMetadata = JSON.stringify({ name: opts.serverName ?? 'rollcast', version: opts.serverVersion ?? '0', extensions: [] });
+  }
+
+  // --- ReplicaSink: the target tells us who can take traffic -------------------------------
+
+  replicaReady(revisionId: RevisionId, endpoint: ReplicaEndpointInfo): void {
+    const revision = this.routes.revision(revisionId);
+    if (!revision) return;
+    const { limits, timeoutMs } = revision.spec;
+    const old = revision.upstreams.get(endpoint.replicaId);
+    if (old) void old.close();
+    revision.upstreams.set(endpoint.replicaId, new Upstream(endpoint.host, endpoint.port, { connections: limits.maxConcurrency, timeoutMs }));
+    revision.replicas.add(endpoint);
+  }
+
+  replicaDraining(revisionId: RevisionId, replicaId: string): Promise<void> {
+    return this.routes.revision(revisionId)?.replicas.drain(replicaId) ?? Promise.resolve();
+  }
+
+  replicaGone(revisionId: RevisionId, replicaId: string): void {
+    const revision = this.routes.revision(revisionId);
+    if (!revision) return;
+    revision.replicas.remove(replicaId);
+    const upstream = revision.upstreams.get(replicaId);
+    revision.upstreams.delete(replicaId);
+    if (upstream) void upstream.close();
+  }
+
+  revisions(): { deployment: string; revision: string; inFlight: number; ready: number; queued: number }[] {
+    return this.routes.deployments().flatMap((d) =>
+      [...d.revisions.values()].map((r) => ({
+        deployment: d.deployment,
+        revision: r.spec.revisionId,
+        inFlight: r.replicas.inFlight,
+        ready: r.replicas.readyCount,
+        queued: r.replicas.queueLength,
+      })),
+    );
+  }
+
+  // --- HTTP -------------------------------------------------------------------------------
+
+  /** Handles every request under /v2. */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const parts = path.split('/');
+    // parts[0] is '' (leading slash), parts[1] is 'v2'.
+    if (parts.length === 2 || (parts.length === 3 && parts[2] === '')) return this.#get(req, res, () => res.end(this.#serverMetadata), true);
+    if (parts[2] === 'health' && parts.length === 4) {
+      if (parts[3] === 'live') return this.#get(req, res, () => sendJson(res, 200, { live: true }));
+      if (parts[3] === 'ready') return this.#get(req, res, () => this.#serverReady(res));
+    }
+    if (parts[2] === 'models' && parts.length >= 4) {
+      let name: string;
+      try {
+        name = decodeURIComponent(parts[3] ?? '');
+      } catch {
+        return sendError(res, 400, `model name in ${path} is not valid URL encoding`);
+      }
+      let rest = parts.slice(4);
+      let version: string | undefined;
+      if (rest[0] === 'versions' && rest.length >= 2) {
+        version = decodeURIComponent(rest[1] ?? '');
+        rest = rest.slice(2);
+      }
+      const action = rest.length === 0 ? 'metadata' : rest.length === 1 ? rest[0] : undefined;
+      if (action === 'metadata' || action === 'ready' || action === 'infer') {
+        const route = this.routes.model(name);
+        if (!route) {
+          this.metrics.unrouted('unknown_model');
+          const known = this.routes.deployments().map((d) => d.modelName);
+          return sendError(res, 404, `unknown model "${name}"${known.length ? ` (serving: ${known.join(', ')})` : ' (no models deployed)'}`);
+        }
+        if (action === 'infer') return this.#infer(req, res, route, version);
+        if (action === 'ready') return this.#get(req, res, () => this.#modelReady(res, route, version));
+        return this.#get(req, res, () => this.#modelMetadata(res, route, version));
+      }
+    }
+    this.metrics.unrouted('not_found');
+    sendError(res, 404, `no route for ${req.method ?? 'GET'} ${path}`);
+  }
+
+  #get(req: IncomingMessage, res: ServerResponse, answer: () => void, rawJson = false): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      this.metrics.unrouted('method');
+      return sendError(res, 405, `${req.method ?? '?'} is not allowed here; use GET`, { allow: 'GET, HEAD' });
+    }
+    if (rawJson) res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    answer();
+  }
+
+  #serverReady(res: ServerResponse): void {
+    const notReady = this.routes.deployments().filter((d) => ![...d.revisions.values()].some((r) => r.weight > 0 && r.replicas.readyCount > 0));
+    if (notReady.length === 0) return sendJson(res, 200, { ready: true });
+    sendJson(res, 503, { ready: false, error: `not ready: ${notReady.map((d) => d.modelName).join(', ')}` });
+  }
+
+  #resolve(res: ServerResponse, route: DeploymentRoute, version: string | undefined): RevisionRoute | undefined {
+    if (version === undefined) {
+      const serving = [...route.revisions.values()].filter((r) => r.weight > 0);
+      return serving.sort((a, b) => b.weight - a.weight)[0] ?? [...route.revisions.values()].at(-1);
+    }
+    const picked = this.routes.pick(route, version, undefined);
+    if (typeof picked === 'string') {
+      this.metrics.unrouted('unknown_version');
+      sendError(res, 404, picked);
+      return undefined;
+    }
+    return picked;
+  }
+
+  #modelMetadata(res: ServerResponse, route: DeploymentRoute, version: string | undefined): void {
+    const revision = this.#resolve(res, route, version);
+    if (!revision) return;
+    const { signature } = revision.spec;
+    sendJson(res, 200, {
+      name: route.modelName,
+      versions: version !== undefined ? [version] : this.routes.versions(route),
+      platform: 'onnxruntime',
+      inputs: signature.inputs,
+      outputs: signature.outputs,
+    });
+  }
+
+  #modelReady(res: ServerResponse, route: DeploymentRoute, version: string | undefined): void {
+    const revision = this.#resolve(res, route, version);
+    if (!revision) return;
+    const ready = revision.replicas.readyCount > 0;
+    sendJson(res, ready ? 200 : 503, { name: route.modelName, ready });
+  }
+
+  #infer(req: IncomingMessage, res: ServerResponse, route: DeploymentRoute, version: string | undefined): void {
+    if (req.method !== 'POST') {
+      this.metrics.unrouted('method');
+      return sendError(res, 405, `${req.method ?? '?'} is not allowed on infer; use POST`, { allow: 'POST' });
+    }
+    const pin = req.headers['x-rollcast-revision'];
+    const picked = this.routes.pick(route, version, typeof pin === 'string' ? pin : undefined);
+    if (typeof picked === 'string') {
+      this.metrics.unrouted('unknown_version');
+      req.resume();
+      return sendError(res, 404, picked);
+    }
+    void this.#serve(req, res, picked, performance.now());
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse, revision: RevisionRoute, started: number): Promise<void> {
+    const { meters } = revision;
+    const read = await readBody(req, revision.spec.maxBodyBytes);
+    if (!read.ok) {
+      meters.error('bad_request');
+      meters.observe(read.status, (performance.now() - started) / 1000);
+      return read.status === 413 ? sendErrorAndClose(res, 413, read.message) : sendError(res, read.status, read.message);
+    }
+    const contentType = req.headers['content-type'] ?? 'application/json';
+    let exclude: string | undefined;
+    // At most two attempts: the second only when the first replica died before answering.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const admitted = revision.replicas.acquire(exclude);
+      const lease: Lease | Refusal = admitted instanceof Promise ? await admitted : admitted;
+      if ('refused' in lease) {
+        const full = lease.refused === 'queue-full';
+        meters.error(full ? 'queue_full' : 'queue_timeout');
+        meters.observe(full ? 429 : 503, (performance.now() - started) / 1000);
+        const retryAfter = String(Math.max(1, Math.ceil(revision.spec.limits.queueTimeoutMs / 1000)));
+        return sendError(res, full ? 429 : 503, lease.message, { 'retry-after': retryAfter });
+      }
+      const replicaId = lease.endpoint.replicaId;
+      const upstream = revision.upstreams.get(replicaId);
+      const outcome = upstream
+        ? await upstream.send(revision.inferPath, read.body, contentType)
+        : { kind: 'unreachable' as const, message: 'replica left the pool' };
+      lease.release();
+      if (outcome.kind === 'response') {
+        const status = outcome.status;
+        if (status >= 500) meters.error('model_error');
+        else if (status >= 400) meters.error('bad_request');
+        meters.observe(status, (performance.now() - started) / 1000);
+        res.writeHead(status, {
+          'content-type': outcome.headers['content-type'] ?? 'application/json',
+          'content-length': outcome.body.length,
+          'x-rollcast-revision': revision.spec.revisionId,
+          'x-rollcast-replica': replicaId,
+        });
+        res.end(outcome.body);
+        return;
+      }
+      if (outcome.kind === 'timeout') {
+        meters.error('timeout');
+        meters.observe(504, (performance.now() - started) / 1000);
+        return sendError(res, 504, `model "${revision.spec.modelName}" replica ${replicaId}: ${outcome.message}`);
+      }
+      // Unreachable: the worker died or its socket closed before any answer. Take it out of
+      // rotation (the supervisor replaces it) and try once more elsewhere.
+      revision.replicas.suspect(replicaId);
+      exclude = replicaId;
+      if (attempt === 0) meters.retried();
+      else {
+        meters.error('upstream');
+        meters.observe(502, (performance.now() - started) / 1000);
+        return sendError(res, 502, `model "${revision.spec.modelName}": two replicas failed before answering (last: ${outcome.message})`);
+      }
+    }
+  }
+}

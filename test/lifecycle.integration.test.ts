@@ -1,0 +1,159 @@
+// Replica and deployment lifecycle with real worker processes: a worker killed under load
+// (no client sees an error, the replica is replaced), bad models refused at apply while the
+// serving revision keeps serving, a new revision taking over, manual scaling, auth, and a
+// control plane restart that brings everything back from the store.
+
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Rollcast } from '../src/controller/start.js';
+import { admin, EXAMPLES, http, penguinRequest, readyReplicas, startTestRollcast, tempDir } from './helpers/harness.js';
+
+let rc: Rollcast;
+let dir: Awaited<ReturnType<typeof tempDir>>;
+let specDir: string;
+
+/** A spec for deployment `penguins` in a folder of its own, with model file `model.onnx`. */
+function spec(opts: { version?: string; replicas?: number; sha256?: string; max?: number } = {}): string {
+  return [
+    'apiVersion: rollcast.dev/v1alpha1',
+    'kind: ModelDeployment',
+    'metadata: { name: penguins }',
+    'spec:',
+    `  model: { name: penguins, version: "${opts.version ?? '1'}", uri: ./model.onnx${opts.sha256 ? `, sha256: "${opts.sha256}"` : ''} }`,
+    `  scaling: { replicas: ${opts.replicas ?? 2}, minReplicas: 1, maxReplicas: ${opts.max ?? 4}, target: { metric: rps, valuePerReplica: 100 } }`,
+    '',
+  ].join('\n');
+}
+
+async function apply(text: string, token = admin) {
+  const specPath = join(specDir, 'spec.yaml');
+  await writeFile(specPath, text);
+  return http(rc.url, 'POST', '/api/v1/deployments', { specText: text, specPath }, token);
+}
+
+beforeAll(async () => {
+  dir = await tempDir();
+  specDir = (await tempDir('rollcast-spec-')).path;
+  await copyFile(join(EXAMPLES, 'models', 'penguins-v1.onnx'), join(specDir, 'model.onnx'));
+  rc = await startTestRollcast(join(dir.path, 'data'));
+  expect((await apply(spec())).status).toBe(201);
+  await readyReplicas(rc, 'penguins-r1', 2);
+});
+
+afterAll(async () => {
+  await rc?.close();
+  await dir?.remove();
+});
+
+describe('a worker killed under load', () => {
+  it('costs no client an error, and the replica is replaced', async () => {
+    const TOTAL = 400;
+    const CONCURRENCY = 8;
+    const statuses: number[] = [];
+    let sent = 0;
+    let killed = false;
+    const victim = (await rc.target.status()).find((r) => r.revisionId === 'penguins-r1' && r.phase === 'ready');
+    expect(victim?.pid).toBeTypeOf('number');
+    const loop = async () => {
+      while (sent < TOTAL) {
+        sent++;
+        if (!killed && sent === 100) {
+          killed = true;
+          process.kill(victim?.pid ?? 0, 'SIGKILL');
+        }
+        statuses.push((await http(rc.url, 'POST', '/v2/models/penguins/infer', penguinRequest())).status);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, loop));
+    expect(statuses).toHaveLength(TOTAL);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    await rc.target.waitUntil((all) => all.some((r) => r.replicaId === victim?.replicaId && r.phase === 'ready' && r.restarts === 1));
+    await readyReplicas(rc, 'penguins-r1', 2);
+    const events = await http(rc.url, 'GET', '/api/v1/events?deployment=penguins');
+    const types = (events.json as { events: { type: string }[] }).events.map((e) => e.type);
+    expect(types).toContain('replica.crashed');
+  });
+});
+
+describe('apply', () => {
+  it('needs the admin token', async () => {
+    const res = await apply(spec(), { authorization: 'Bearer wrong-token-wrong-token' });
+    expect(res.status).toBe(401);
+    expect((res.json as { error: string }).error).toMatch(/Bearer/);
+  });
+
+  it('reports every spec problem at once with its path', async () => {
+    const res = await apply(spec({ replicas: 2, max: 0 }).replace('kind: ModelDeployment', 'kind: Deployment'));
+    expect(res.status).toBe(400);
+    const body = res.json as { error: string; issues: { path: string }[] };
+    expect(body.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['kind', 'spec.scaling.maxReplicas']));
+  });
+
+  it.each([
+    ['a missing model', async () => apply(spec().replace('./model.onnx', './missing.onnx')), /missing\.onnx does not exist/],
+    ['a corrupt model', async () => {
+      await writeFile(join(specDir, 'corrupt.onnx'), Buffer.from('this is not a protobuf model at all'));
+      return apply(spec().replace('./model.onnx', './corrupt.onnx'));
+    }, /not a valid ONNX model/],
+    ['a sha256 mismatch', async () => apply(spec({ sha256: 'a'.repeat(64) })), /sha256 [0-9a-f]{64}, but spec\.model\.sha256 is a{64}/],
+  ])('refuses %s with 422, and the serving revision keeps serving', async (_name, act, message) => {
+    const res = await act();
+    expect(res.status).toBe(422);
+    expect((res.json as { error: string }).error).toMatch(message);
+    const deployments = (await http(rc.url, 'GET', '/api/v1/deployments')).json as { deployments: { activeRevision: string }[] };
+    expect(deployments.deployments.map((d) => d.activeRevision)).toEqual(['penguins-r1']);
+    expect((await http(rc.url, 'POST', '/v2/models/penguins/infer', penguinRequest())).status).toBe(200);
+  });
+
+  it('re-applying the same spec changes nothing', async () => {
+    const res = await apply(spec());
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ changed: false, revision: { id: 'penguins-r1' } });
+  });
+
+  it('a new model version takes over once its replicas are ready, and the old one is retired', async () => {
+    await copyFile(join(EXAMPLES, 'models', 'penguins-v2.onnx'), join(specDir, 'model.onnx'));
+    const res = await apply(spec({ version: '2' }));
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ changed: true, revision: { id: 'penguins-r2' } });
+    await readyReplicas(rc, 'penguins-r2', 2);
+    await rc.target.waitUntil((all) => all.every((r) => r.revisionId === 'penguins-r2'));
+    const out = await http(rc.url, 'POST', '/v2/models/penguins/infer', penguinRequest());
+    expect(out.status).toBe(200);
+    expect(out.json).toMatchObject({ model_version: '2' });
+  });
+});
+
+describe('scale', () => {
+  it('starts more replicas and stops them again (drained)', async () => {
+    const up = await http(rc.url, 'PUT', '/api/v1/deployments/penguins/replicas', { replicas: 3 }, admin);
+    expect(up.status).toBe(200);
+    await readyReplicas(rc, 'penguins-r2', 3);
+    const view = (await http(rc.url, 'GET', '/api/v1/deployments/penguins')).json as { replicas: { warmUpMs?: number }[] };
+    for (const r of view.replicas) expect(r.warmUpMs).toBeGreaterThan(0);
+    expect((await http(rc.url, 'PUT', '/api/v1/deployments/penguins/replicas', { replicas: 1 }, admin)).status).toBe(200);
+    await readyReplicas(rc, 'penguins-r2', 1);
+  });
+
+  it('refuses a count outside [minReplicas, maxReplicas] and unknown deployments', async () => {
+    const res = await http(rc.url, 'PUT', '/api/v1/deployments/penguins/replicas', { replicas: 9 }, admin);
+    expect(res.status).toBe(400);
+    expect((res.json as { error: string }).error).toMatch(/replicas = 9.*maxReplicas 4/);
+    expect((await http(rc.url, 'PUT', '/api/v1/deployments/nope/replicas', { replicas: 1 }, admin)).status).toBe(404);
+    expect((await http(rc.url, 'PUT', '/api/v1/deployments/penguins/replicas', { replicas: 'two' }, admin)).status).toBe(400);
+  });
+});
+
+describe('restarting the control plane', () => {
+  it('keeps deployments and serves again', async () => {
+    await rc.close();
+    rc = await startTestRollcast(join(dir.path, 'data'));
+    const list = (await http(rc.url, 'GET', '/api/v1/deployments')).json as { deployments: { name: string; activeRevision: string; desiredReplicas: number }[] };
+    expect(list.deployments).toEqual([expect.objectContaining({ name: 'penguins', activeRevision: 'penguins-r2', desiredReplicas: 1 })]);
+    await readyReplicas(rc, 'penguins-r2', 1);
+    const out = await http(rc.url, 'POST', '/v2/models/penguins/infer', penguinRequest());
+    expect(out.status).toBe(200);
+    expect(out.json).toMatchObject({ model_version: '2' });
+  });
+});
