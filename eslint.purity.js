@@ -3,7 +3,7 @@
 // core, imperative shell"). Kept in its own file so a test can lint probe code with it.
 
 export const CORE = ['spec', 'forecast', 'capacity', 'rollout', 'analysis', 'sim'];
-export const SHELL = ['controller', 'store', 'serving', 'worker', 'targets', 'api', 'cli', 'artifacts', 'models'];
+export const SHELL = ['controller', 'store', 'serving', 'worker', 'targets', 'api', 'cli', 'models'];
 
 export const purityConfig = {
     files: CORE.map((dir) => `src/${dir}/**/*.ts`),

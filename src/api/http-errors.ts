@@ -1,7 +1,7 @@
 // One place that turns the errors of control-plane operations into HTTP answers:
 // status code plus `{"error": "..."}` (and the list of spec issues where there is one).
 
-import { ModelArtifactError } from '../artifacts/model-artifact.js';
+import { ModelArtifactError } from '../controller/model-artifact.js';
 import { ConflictError, InvalidRequestError, InvalidSpecError } from '../controller/errors.js';
 import { NotFoundError, SchemaTooNewError, StoreError } from '../store/index.js';
 

@@ -8,7 +8,7 @@
 // is drained and stopped) — the simplest safe replacement until rollout strategies arrive.
 
 import { dirname, join, resolve } from 'node:path';
-import { checkAndKeepModel, inspectModel, ModelArtifactError } from '../artifacts/model-artifact.js';
+import { checkAndKeepModel, inspectModel, ModelArtifactError } from './model-artifact.js';
 import { formatSpecIssues, parseDeploymentSpec, validateDeploymentObject, type ModelDeployment } from '../spec/index.js';
 import type { RevisionId } from '../spec/units.js';
 import type { Deployment, Revision, Store, StoreEvent, EventQuery } from '../store/index.js';
