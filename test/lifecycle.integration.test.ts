@@ -3,7 +3,7 @@
 // serving revision keeps serving, a new revision taking over, manual scaling, auth, and a
 // control plane restart that brings everything back from the store.
 
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rollcast } from '../src/controller/start.js';
@@ -146,14 +146,31 @@ describe('scale', () => {
 });
 
 describe('restarting the control plane', () => {
-  it('keeps deployments and serves again', async () => {
+  it('keeps deployments and serves again; one that cannot come back does not keep the others down', async () => {
+    // A second deployment whose stored model copy will be gone at restart.
+    const other = join(specDir, 'other.yaml');
+    await copyFile(join(EXAMPLES, 'models', 'penguins-v1.onnx'), join(specDir, 'other.onnx'));
+    const otherSpec = spec().replace('name: penguins }', 'name: other }').replace('name: penguins,', 'name: other,').replace('./model.onnx', './other.onnx').replace('replicas: 2,', 'replicas: 1,');
+    await writeFile(other, otherSpec);
+    const applied = await http(rc.url, 'POST', '/api/v1/deployments', { specText: otherSpec, specPath: other }, admin);
+    expect(applied.status).toBe(201);
+    const stored = (applied.json as { revision: { modelPath: string } }).revision.modelPath;
+    await readyReplicas(rc, 'other-r1', 1);
     await rc.close();
+    await rm(stored);
+
     rc = await startTestRollcast(join(dir.path, 'data'));
+    expect(rc.restoreFailures).toEqual([expect.stringMatching(/could not restore other-r1: .*does not exist|could not restore other-r1: .*ENOENT/)]);
     const list = (await http(rc.url, 'GET', '/api/v1/deployments')).json as { deployments: { name: string; activeRevision: string; desiredReplicas: number }[] };
-    expect(list.deployments).toEqual([expect.objectContaining({ name: 'penguins', activeRevision: 'penguins-r2', desiredReplicas: 1 })]);
+    expect(list.deployments).toEqual([
+      expect.objectContaining({ name: 'other', activeRevision: 'other-r1' }),
+      expect.objectContaining({ name: 'penguins', activeRevision: 'penguins-r2', desiredReplicas: 1 }),
+    ]);
     await readyReplicas(rc, 'penguins-r2', 1);
     const out = await http(rc.url, 'POST', '/v2/models/penguins/infer', penguinRequest());
     expect(out.status).toBe(200);
     expect(out.json).toMatchObject({ model_version: '2' });
+    const events = (await http(rc.url, 'GET', '/api/v1/events?deployment=other')).json as { events: { type: string }[] };
+    expect(events.events.map((e) => e.type)).toContain('restore.failed');
   });
 });

@@ -66,15 +66,26 @@ export class ControlPlane {
   }
 
   /** Bring back every active deployment recorded in the store (control plane restart). */
-  async restore(): Promise<void> {
+  async restore(): Promise<string[]> {
+    const failures: string[] = [];
     for (const deployment of this.#store.listDeployments()) {
       const revision = this.#store.getRevision(deployment.activeRevision);
-      const spec = this.#specOf(revision);
-      const signature = await inspectModel(await readFile(revision.modelPath), revision.modelPath);
-      await this.#start(revision, spec, signature, deployment.desiredReplicas);
+      try {
+        const spec = this.#specOf(revision);
+        const signature = await inspectModel(await readFile(revision.modelPath), revision.modelPath);
+        await this.#start(revision, spec, signature, deployment.desiredReplicas);
+      } catch (err) {
+        // One deployment that cannot come back (its stored model file was deleted, say)
+        // must not keep the others down: record why and go on.
+        const message = `could not restore ${revision.id}: ${(err as Error).message}`;
+        failures.push(message);
+        this.#store.recordEvent({ type: 'restore.failed', deployment: deployment.name, revision: revision.id, message });
+        continue;
+      }
       this.#gateway.routes.setWeights(deployment.name, new Map([[revision.id, 100]]));
       this.#store.recordEvent({ type: 'restored', deployment: deployment.name, revision: revision.id, message: `restored ${revision.id} with ${deployment.desiredReplicas} replicas` });
     }
+    return failures;
   }
 
   async apply(req: ApplyRequest): Promise<ApplyOutcome> {

@@ -32,6 +32,8 @@ export interface Rollcast {
   port: number;
   dataDir: string;
   token: AdminToken;
+  /** Deployments that could not be brought back from the store, with the reason. */
+  restoreFailures: string[];
   controlPlane: ControlPlane;
   gateway: Gateway;
   target: LocalTarget;
@@ -60,8 +62,9 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
   });
   const controlPlane = new ControlPlane({ store, gateway, target, dataDir });
   events.sink = controlPlane;
+  let restoreFailures: string[];
   try {
-    await controlPlane.restore();
+    restoreFailures = await controlPlane.restore();
   } catch (err) {
     await target.close();
     store.close();
@@ -86,6 +89,7 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
     port: server.port,
     dataDir,
     token,
+    restoreFailures,
     controlPlane: cp,
     gateway,
     target,

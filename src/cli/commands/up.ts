@@ -53,6 +53,7 @@ export async function up(o: UpOptions): Promise<void> {
     log(`  curl -s ${rc.url}/v2/models/penguins/infer -d '{"inputs":[{"name":"features","shape":[1,4],"datatype":"FP32","data":[39.1,18.7,181,3750]}]}'`);
     log('  npx rollcast describe deployment penguins');
   }
+  for (const failure of rc.restoreFailures) log(`warning: ${failure}`);
   log('press Ctrl-C to stop');
 
   await new Promise<void>((done) => {

@@ -179,6 +179,10 @@ export class LocalTarget implements Target {
       serialization: 'json',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       execArgv: [],
+      // Its own process group: Ctrl-C in the terminal stops the control plane, which then
+      // drains the workers; they must not get the SIGINT first and look like crashes. A
+      // worker whose parent dies exits on its own (IPC disconnect).
+      detached: true,
     });
     replica.child = child;
     if (child.pid !== undefined) replica.pid = child.pid;
@@ -204,7 +208,7 @@ export class LocalTarget implements Target {
         replica.timer = this.#opts.scheduler.after(this.#opts.backoff.resetAfterMs, () => {
           if (replica.child === child && replica.phase === 'ready') replica.consecutiveFailures = 0;
         });
-        this.#event('replica.ready', state, replica, `ready on port ${msg.port} after ${replica.warmUpMs} ms (warm-up inference ${msg.warmUpMs} ms)`, {
+        this.#event('replica.ready', state, replica, `ready on port ${msg.port} after ${replica.warmUpMs} ms (warm-up inference ${msg.warmUpMs.toFixed(1)} ms)`, {
           port: msg.port,
           warmUpMs: replica.warmUpMs,
           warmUpInferenceMs: msg.warmUpMs,
