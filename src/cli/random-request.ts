@@ -1,23 +1,12 @@
 // Random, valid OIP inference requests built from a model's signature: for `rollcast load`
-// and the serving benchmark. Seeded (mulberry32), so a load run can be repeated exactly.
+// and the serving benchmark. Seeded (the caller passes mulberry32 from spec/random.ts), so a load run can be repeated exactly.
 // Dynamic dimensions become `batch` (default 1); values are uniform in [0, 1) for floats
 // and small non-negative integers for integer types.
 
+import type { Random } from '../spec/random.js';
 import type { ModelSignature, OipDatatype, TensorSignature } from '../worker/signature.js';
 
-/** mulberry32: a tiny, fast 32-bit PRNG; plenty for test inputs (not for cryptography). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function value(datatype: OipDatatype, rand: () => number): number | boolean | string {
+function value(datatype: OipDatatype, rand: Random): number | boolean | string {
   switch (datatype) {
     case 'FP16':
     case 'FP32':
@@ -39,7 +28,7 @@ function value(datatype: OipDatatype, rand: () => number): number | boolean | st
   }
 }
 
-export function randomInput(t: TensorSignature, rand: () => number, batch = 1): { name: string; shape: number[]; datatype: OipDatatype; data: (number | boolean | string)[] } {
+export function randomInput(t: TensorSignature, rand: Random, batch = 1): { name: string; shape: number[]; datatype: OipDatatype; data: (number | boolean | string)[] } {
   const shape = t.shape.map((d) => (d < 0 ? batch : d));
   const count = shape.reduce((a, b) => a * b, 1);
   const data = new Array<number | boolean | string>(count);
@@ -47,6 +36,6 @@ export function randomInput(t: TensorSignature, rand: () => number, batch = 1): 
   return { name: t.name, shape, datatype: t.datatype, data };
 }
 
-export function randomRequest(signature: ModelSignature, rand: () => number, batch = 1): { inputs: ReturnType<typeof randomInput>[] } {
+export function randomRequest(signature: ModelSignature, rand: Random, batch = 1): { inputs: ReturnType<typeof randomInput>[] } {
   return { inputs: signature.inputs.map((t) => randomInput(t, rand, batch)) };
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SPECIES, cleanPenguins, readPenguinRows, splitPenguins, type Penguin } from './penguins-data.js';
-import { mulberry32, shuffled } from './random.js';
+import { mulberry32, shuffled } from '../spec/random.js';
 
 const { penguins, dropped } = cleanPenguins(readPenguinRows());
 const countBy = (rows: readonly Penguin[]): number[] => SPECIES.map((_, label) => rows.filter((p) => p.label === label).length);

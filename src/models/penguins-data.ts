@@ -3,7 +3,7 @@
 // split. Cleaning and splitting are pure; only readPenguinRows touches the disk.
 import { readFileSync } from 'node:fs';
 import { penguinsJsonPath } from './paths.js';
-import { mulberry32, shuffled } from './random.js';
+import { mulberry32, shuffled } from '../spec/random.js';
 
 /** Class index order of every model output: label 0 is Adelie, 1 Chinstrap, 2 Gentoo. */
 export const SPECIES = ['Adelie', 'Chinstrap', 'Gentoo'] as const;

@@ -6,7 +6,7 @@
 // Deterministic: plain float64 loops in a fixed order, weights drawn from mulberry32(seed),
 // no clock. Same data + options → identical weights, on any machine running the same
 // V8 Math.exp (V8 ships its own fdlibm port, so it does not vary with the host libm).
-import { mulberry32, type Random } from './random.js';
+import { mulberry32, type Random } from '../spec/random.js';
 import type { Penguin } from './penguins-data.js';
 
 export type Matrix = readonly (readonly number[])[];

@@ -8,7 +8,8 @@ import { parseDuration } from '../../spec/duration.js';
 import type { ModelSignature } from '../../worker/signature.js';
 import type { ApiClient } from '../client.js';
 import { CliError } from '../errors.js';
-import { mulberry32, randomRequest } from '../random-request.js';
+import { mulberry32 } from '../../spec/random.js';
+import { randomRequest } from '../random-request.js';
 
 const MAX_DURATION_MS = 10 * 60_000;
 const MAX_RPS = 50_000;

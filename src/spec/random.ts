@@ -1,6 +1,7 @@
-// Seeded randomness for the demo-model pipeline (data split, weight init). Every random
-// choice takes a generator made from an explicit seed, so a rebuild draws the same numbers
-// and `npm run models` reproduces the committed files byte for byte.
+// Seeded randomness shared by everything that must draw the same numbers again: the
+// demo-model pipeline (`npm run models` reproduces the committed files byte for byte), the
+// load generator's inputs, and later the simulator. The core never calls Math.random; it
+// takes a generator made from an explicit seed.
 
 /** A source of uniform numbers in [0, 1). */
 export type Random = () => number;
