@@ -97,7 +97,11 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
       let rest = parts.slice(4);
       let version: string | undefined;
       if (rest[0] === 'versions' && rest.length >= 2) {
-        version = decodeURIComponent(rest[1] ?? '');
+        try {
+          version = decodeURIComponent(rest[1] ?? '');
+        } catch {
+          return sendError(res, 400, `model version in ${path} is not valid URL encoding`);
+        }
         rest = rest.slice(2);
       }
       const action = rest.length === 0 ? 'metadata' : rest.length === 1 ? rest[0] : undefined;

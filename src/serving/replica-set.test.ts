@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ManualTime } from '../controller/clock.js';
-import { ReplicaSet, type Lease, type Refusal } from './replica-set.js';
+import { ReplicaSet, SUSPECT_PAUSE_MS, type Lease, type Refusal } from './replica-set.js';
 
 const ep = (id: string, port = 1) => ({ replicaId: id, host: '127.0.0.1', port });
 const limits = { maxConcurrency: 2, maxQueue: 2, queueTimeoutMs: 1000 };
@@ -102,6 +102,56 @@ describe('ReplicaSet balancing', () => {
     set.suspect('b');
     expect(set.tryAcquire('a')).toBeUndefined();
     expect(set.readyCount).toBe(1);
+  });
+
+  it('a suspected replica that is still alive gets traffic again after the pause', () => {
+    const time = new ManualTime();
+    const set = new ReplicaSet('m', limits, time);
+    set.add(ep('a'));
+    set.suspect('a');
+    expect(set.tryAcquire()).toBeUndefined();
+    time.advance(SUSPECT_PAUSE_MS - 1);
+    expect(set.readyCount).toBe(0);
+    time.advance(1);
+    expect(set.tryAcquire()?.endpoint.replicaId).toBe('a');
+  });
+
+  it('a suspected replica that is drained or removed stays out', () => {
+    const time = new ManualTime();
+    const set = new ReplicaSet('m', limits, time);
+    set.add(ep('a'));
+    set.add(ep('b'));
+    set.suspect('a');
+    set.suspect('b');
+    void set.drain('a');
+    set.remove('b');
+    time.advance(SUSPECT_PAUSE_MS);
+    expect(set.readyCount).toBe(0);
+  });
+
+  it('a new request takes an idle replica that the queued retry has to avoid', () => {
+    const set = new ReplicaSet('m', { ...limits, maxConcurrency: 1 }, new ManualTime());
+    set.add(ep('a'));
+    set.add(ep('b'));
+    const onB = set.tryAcquire('a');
+    expect(onB?.endpoint.replicaId).toBe('b');
+    const retry = set.acquire('a');
+    expect(retry).toBeInstanceOf(Promise);
+    const fresh = set.acquire();
+    expect('endpoint' in fresh && fresh.endpoint.replicaId).toBe('a');
+  });
+
+  it('withdraw gives up a queued place, and the queue slot is free for the next request', async () => {
+    const time = new ManualTime();
+    const set = new ReplicaSet('m', { ...limits, maxConcurrency: 1, maxQueue: 1 }, time);
+    set.add(ep('a'));
+    set.tryAcquire();
+    const queued = set.acquire() as Promise<Lease | Refusal>;
+    set.withdraw(queued);
+    expect(await queued).toEqual({ refused: 'withdrawn', message: 'the client closed the connection while queued' });
+    expect(set.queueLength).toBe(0);
+    expect(set.acquire()).toBeInstanceOf(Promise);
+    expect(time.pendingCount).toBe(1);
   });
 
   it('property: outstanding per replica stays within [0, maxConcurrency] under any acquire/release order', () => {

@@ -27,6 +27,8 @@ interface Slot {
   outstanding: number;
   /** false once draining, suspected dead, or removed: no new requests go here. */
   accepting: boolean;
+  draining: boolean;
+  reviveTimer?: Cancel;
   idleWaiters: (() => void)[];
 }
 
@@ -37,9 +39,14 @@ export interface Lease {
 
 export type Refusal =
   | { refused: 'queue-full'; message: string }
-  | { refused: 'queue-timeout'; message: string };
+  | { refused: 'queue-timeout'; message: string }
+  | { refused: 'withdrawn'; message: string };
+
+/** A suspected replica gets traffic again after this long if it was not removed meanwhile. */
+export const SUSPECT_PAUSE_MS = 1_000;
 
 interface Waiter {
+  promise?: Promise<Lease | Refusal>;
   exclude: string | undefined;
   resolve: (result: Lease | Refusal) => void;
   cancelTimer: Cancel;
@@ -93,10 +100,12 @@ export class ReplicaSet {
   add(endpoint: ReplicaEndpoint): void {
     const existing = this.#slots.find((s) => s.endpoint.replicaId === endpoint.replicaId);
     if (existing) {
+      existing.reviveTimer?.();
       existing.endpoint = endpoint;
       existing.accepting = true;
+      existing.draining = false;
     } else {
-      this.#slots.push({ endpoint, outstanding: 0, accepting: true, idleWaiters: [] });
+      this.#slots.push({ endpoint, outstanding: 0, accepting: true, draining: false, idleWaiters: [] });
     }
     this.#serveQueue();
   }
@@ -106,6 +115,8 @@ export class ReplicaSet {
     const slot = this.#slots.find((s) => s.endpoint.replicaId === replicaId);
     if (!slot) return Promise.resolve();
     slot.accepting = false;
+    slot.draining = true;
+    slot.reviveTimer?.();
     if (slot.outstanding === 0) return Promise.resolve();
     return new Promise((resolve) => slot.idleWaiters.push(resolve));
   }
@@ -115,14 +126,37 @@ export class ReplicaSet {
     const slot = this.#slots.find((s) => s.endpoint.replicaId === replicaId);
     if (!slot) return;
     slot.accepting = false;
+    slot.reviveTimer?.();
     this.#slots = this.#slots.filter((s) => s !== slot);
     for (const wake of slot.idleWaiters.splice(0)) wake();
   }
 
-  /** A request to this replica failed at the connection level: take it out of rotation. */
+  /**
+   * A request to this replica failed at the connection level: take it out of rotation. If
+   * the process really died the target removes it soon; if it was one broken connection
+   * (the process is fine), the replica comes back after SUSPECT_PAUSE_MS instead of being
+   * lost for good.
+   */
   suspect(replicaId: string): void {
     const slot = this.#slots.find((s) => s.endpoint.replicaId === replicaId);
-    if (slot) slot.accepting = false;
+    if (!slot || !slot.accepting) return;
+    slot.accepting = false;
+    slot.reviveTimer = this.#scheduler.after(SUSPECT_PAUSE_MS, () => {
+      delete slot.reviveTimer;
+      if (!slot.draining && this.#slots.includes(slot)) {
+        slot.accepting = true;
+        this.#serveQueue();
+      }
+    });
+  }
+
+  /** The client of a queued request went away: give up its place in the queue. */
+  withdraw(pending: Promise<Lease | Refusal>): void {
+    const waiter = this.#queue.find((w) => w.promise === pending);
+    if (!waiter) return;
+    this.#queue = this.#queue.filter((w) => w !== waiter);
+    waiter.cancelTimer();
+    waiter.resolve({ refused: 'withdrawn', message: 'the client closed the connection while queued' });
   }
 
   /** Take a replica now if one has room; `exclude` skips the replica a retry just failed on. */
@@ -133,7 +167,10 @@ export class ReplicaSet {
 
   /** Wait in the bounded queue for a replica with room. */
   acquire(exclude?: string): Lease | Promise<Lease | Refusal> {
-    const now = this.#queue.length === 0 ? this.tryAcquire(exclude) : undefined;
+    // Queued requests get the first pick; a replica none of them can use (say, one a queued
+    // retry must avoid) then goes to this request rather than sitting idle.
+    if (this.#queue.length > 0) this.#serveQueue();
+    const now = this.tryAcquire(exclude);
     if (now) return now;
     const { maxQueue, queueTimeoutMs } = this.#limits;
     if (this.#queue.length >= maxQueue) {
@@ -142,8 +179,9 @@ export class ReplicaSet {
         message: `${this.#label}: all replicas busy and ${maxQueue} requests already queued`,
       });
     }
-    return new Promise((resolve) => {
-      const waiter: Waiter = { exclude, resolve, cancelTimer: () => undefined };
+    const waiter: Waiter = { exclude, resolve: () => undefined, cancelTimer: () => undefined };
+    waiter.promise = new Promise<Lease | Refusal>((resolve) => {
+      waiter.resolve = resolve;
       waiter.cancelTimer = this.#scheduler.after(queueTimeoutMs, () => {
         this.#queue = this.#queue.filter((w) => w !== waiter);
         const ready = this.readyCount;
@@ -157,6 +195,7 @@ export class ReplicaSet {
       });
       this.#queue.push(waiter);
     });
+    return waiter.promise;
   }
 
   #pick(exclude: string | undefined): Slot | undefined {
