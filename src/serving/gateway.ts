@@ -218,7 +218,7 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
         else if (status >= 400) meters.error('bad_request');
         meters.observe(status, (performance.now() - started) / 1000);
         res.writeHead(status, {
-          'content-type': outcome.headers['content-type'] ?? 'application/json',
+          'content-type': outcome.contentType ?? 'application/json',
           'content-length': outcome.body.length,
           'x-rollcast-revision': revision.spec.revisionId,
           'x-rollcast-replica': replicaId,

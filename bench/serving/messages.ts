@@ -1,0 +1,42 @@
+// What the benchmark runner and its Node children (gateway-process.ts, load-process.ts)
+// send each other. Kept apart from those entry points: importing an entry point runs it.
+
+import type { AdmissionLimits } from '../../src/serving/replica-set.js';
+import type { ModelSignature } from '../../src/worker/signature.js';
+import type { RunSummary } from './stats.js';
+
+/** The environment variable carrying the gateway process's JSON config. */
+export const GATEWAY_CONFIG_ENV = 'ROLLCAST_BENCH_GATEWAY';
+
+export interface GatewayProcessConfig {
+  deployment: string;
+  revisionId: string;
+  modelName: string;
+  modelVersion: string;
+  signature: ModelSignature;
+  limits: AdmissionLimits;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  workers: { replicaId: string; port: number }[];
+}
+
+/** Gateway process → runner. The runner stops it with `{ type: 'stop' }`. */
+export type GatewayProcessMessage = { type: 'listening'; port: number };
+
+export interface LoadSpec {
+  /** One or more target URLs; autocannon gives connection i the URL i mod n. */
+  urls: string[];
+  connections: number;
+  durationS: number;
+  body: string;
+  /** Overall requests per second, evenly paced; absent = as fast as answers come back. */
+  paceRps?: number;
+}
+
+/** Runner → load generator. */
+export type LoadRequest = { type: 'run'; id: number; spec: LoadSpec };
+/** Load generator → runner (`hello` once it is up). */
+export type LoadReply =
+  | { type: 'hello' }
+  | { type: 'result'; id: number; summary: RunSummary; late: number }
+  | { type: 'error'; id: number; message: string };
