@@ -198,8 +198,22 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
     // At most two attempts: the second only when the first replica died before answering.
     for (let attempt = 0; attempt < 2; attempt++) {
       const admitted = revision.replicas.acquire(exclude);
-      const lease: Lease | Refusal = admitted instanceof Promise ? await admitted : admitted;
+      let lease: Lease | Refusal;
+      if (admitted instanceof Promise) {
+        // A client that hangs up while queued gives its place back (it would otherwise
+        // count against maxQueue and still be sent to a worker).
+        const hangUp = (): void => revision.replicas.withdraw(admitted);
+        res.once('close', hangUp);
+        lease = await admitted;
+        res.off('close', hangUp);
+      } else {
+        lease = admitted;
+      }
       if ('refused' in lease) {
+        if (lease.refused === 'withdrawn') {
+          meters.error('client_closed');
+          return;
+        }
         const full = lease.refused === 'queue-full';
         meters.error(full ? 'queue_full' : 'queue_timeout');
         meters.observe(full ? 429 : 503, (performance.now() - started) / 1000);
@@ -212,6 +226,14 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
         ? await upstream.send(revision.inferPath, read.body, contentType)
         : { kind: 'unreachable' as const, message: 'replica left the pool' };
       lease.release();
+      // A worker answers 503 only before reading a request (warming up or draining), so the
+      // request is safe to send to another replica once.
+      if (outcome.kind === 'response' && outcome.status === 503 && attempt === 0 && revision.replicas.readyCount > 1) {
+        revision.replicas.suspect(replicaId);
+        exclude = replicaId;
+        meters.retried();
+        continue;
+      }
       if (outcome.kind === 'response') {
         const status = outcome.status;
         if (status >= 500) meters.error('model_error');
@@ -225,6 +247,11 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
         });
         res.end(outcome.body);
         return;
+      }
+      if (outcome.kind === 'broken') {
+        meters.error('upstream');
+        meters.observe(502, (performance.now() - started) / 1000);
+        return sendError(res, 502, `model "${revision.spec.modelName}" replica ${replicaId}: ${outcome.message}`);
       }
       if (outcome.kind === 'timeout') {
         meters.error('timeout');

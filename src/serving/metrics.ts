@@ -10,7 +10,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Latency buckets in seconds: from sub-millisecond model calls to the default 10 s timeout. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export type ErrorReason = 'bad_request' | 'queue_full' | 'queue_timeout' | 'upstream' | 'timeout' | 'model_error';
+export type ErrorReason = 'bad_request' | 'queue_full' | 'queue_timeout' | 'upstream' | 'timeout' | 'model_error' | 'client_closed';
 
 export interface RevisionGaugeSource {
   /** Called at scrape time: one row per live revision. */
@@ -42,7 +42,7 @@ export class GatewayMetrics {
     });
     this.#errors = new Counter({
       name: 'rollcast_request_errors_total',
-      help: 'Inference requests that failed, by reason (bad_request, queue_full, queue_timeout, upstream, timeout, model_error).',
+      help: 'Inference requests that failed, by reason (bad_request, queue_full, queue_timeout, upstream, timeout, model_error, client_closed).',
       labelNames: ['deployment', 'revision', 'reason'],
       registers,
     });

@@ -154,7 +154,7 @@ describe('Upstream', () => {
       setTimeout(() => socket.destroy(), 5);
     });
     const outcome = await upstream.send('/x', body, 'application/json');
-    expect(outcome).toEqual({ kind: 'timeout', message: 'response cut short: other side closed' });
+    expect(outcome).toEqual({ kind: 'broken', message: 'response cut short: other side closed' });
   });
 
   it('times out after timeoutMs, closes that connection, and a late answer never reaches the next request', async () => {

@@ -25,15 +25,17 @@
 // - `response`: a complete answer, any status.
 // - `unreachable`: the connection failed *before the response headers* (refused, reset,
 //   closed): the request did not complete, so it is safe to send it to another replica.
-// - `timeout`: no complete answer within `timeoutMs`, or the connection broke after the
-//   headers arrived (the model did run): a retry would only double the load.
+// - `timeout`: no complete answer within `timeoutMs`: a retry would only double the load.
+// - `broken`: the connection broke after the response headers arrived (the model did run):
+//   not retried either, reported as a bad gateway.
 
 import { connect, type Socket } from 'node:net';
 
 export type UpstreamOutcome =
   | { kind: 'response'; status: number; contentType: string | undefined; body: Buffer }
   | { kind: 'unreachable'; message: string }
-  | { kind: 'timeout'; message: string };
+  | { kind: 'timeout'; message: string }
+  | { kind: 'broken'; message: string };
 
 /** Idle connections are closed after this long; the worker's own idle close is at 65 s. */
 const KEEP_ALIVE_MS = 60_000;
@@ -395,7 +397,7 @@ class Connection {
       finish(exchange, { kind: 'response', status: this.#status, contentType: this.#contentType, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) });
     } else if (exchange) {
       const why = this.#error ?? 'other side closed';
-      finish(exchange, this.#headersDone ? { kind: 'timeout', message: `response cut short: ${why}` } : { kind: 'unreachable', message: why });
+      finish(exchange, this.#headersDone ? { kind: 'broken', message: `response cut short: ${why}` } : { kind: 'unreachable', message: why });
     }
     this.#pool.dropped(this);
   }
