@@ -30,7 +30,7 @@ function main(): void {
     maxBodyBytes: config.maxBodyBytes,
   });
   gateway.routes.setWeights(config.deployment, new Map([[rid, 100]]));
-  for (const w of config.workers) gateway.replicaReady(rid, { replicaId: w.replicaId, host: '127.0.0.1', port: w.port });
+  for (const w of config.workers) gateway.replicaReady(rid, { replicaId: w.replicaId, host: '127.0.0.1', port: w.port, ...(w.framePort !== undefined && { framePort: w.framePort }) });
 
   // The same dispatch as src/api/server.ts's serverFactory; /metrics stands in for Fastify's route.
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {

@@ -17,7 +17,7 @@ export interface GatewayProcessConfig {
   limits: AdmissionLimits;
   timeoutMs: number;
   maxBodyBytes: number;
-  workers: { replicaId: string; port: number }[];
+  workers: { replicaId: string; port: number; framePort?: number }[];
 }
 
 /** Gateway process → runner. The runner stops it with `{ type: 'stop' }`. */

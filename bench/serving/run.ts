@@ -22,6 +22,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { admissionLimits } from '../../src/serving/replica-set.js';
 import { DEFAULTS } from '../../src/spec/defaults.js';
 import { CLOCK_TICKS_PER_SECOND, cpuTicks, killAllNow, machineBusyTicks, stopAll } from './children.js';
 import { startGatewayProcess, startLoadProcess, type LoadGenerator, type RunningGateway } from './launch.js';
@@ -221,10 +222,11 @@ async function main(): Promise<void> {
     modelName: MODEL.name,
     modelVersion: MODEL.version,
     signature: first.signature,
-    limits: { maxConcurrency: settings.serving.maxConcurrency, maxQueue: settings.serving.maxQueue, queueTimeoutMs: settings.serving.queueTimeoutMs },
+    // The same limits the control plane gives a revision (prefetch included).
+    limits: admissionLimits(settings.serving),
     timeoutMs: settings.serving.timeoutMs,
     maxBodyBytes: settings.serving.maxBodyBytes,
-    workers: workers.map((w) => ({ replicaId: w.replicaId, port: w.port })),
+    workers: workers.map((w) => ({ replicaId: w.replicaId, port: w.port, ...(w.framePort !== undefined && { framePort: w.framePort }) })),
   };
   const env: Env = {
     workers,

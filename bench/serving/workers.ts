@@ -13,6 +13,8 @@ import { register, stopChild } from './children.js';
 export interface BenchWorker {
   replicaId: string;
   port: number;
+  /** The gateway's frame-channel port (worker/frame-protocol.ts). */
+  framePort?: number;
   pid: number;
   signature: ModelSignature;
   stop(): Promise<void>;
@@ -76,6 +78,7 @@ export function startWorker(settings: WorkerSettings, index: number, readyTimeou
         resolve({
           replicaId: config.replicaId,
           port: msg.port,
+          ...(msg.framePort !== undefined && { framePort: msg.framePort }),
           pid: msg.pid,
           signature: msg.signature,
           stop: () => stopChild(child, stop),

@@ -13,6 +13,7 @@ import { formatSpecIssues, parseDeploymentSpec, validateDeploymentObject, type M
 import type { RevisionId } from '../spec/units.js';
 import type { Deployment, Revision, Store, StoreEvent, EventQuery } from '../store/index.js';
 import type { Gateway } from '../serving/gateway.js';
+import { admissionLimits } from '../serving/replica-set.js';
 import type { ReplicaStatus, RevisionRuntime, Target, TargetEvent } from '../targets/target.js';
 import type { ModelSignature } from '../worker/signature.js';
 import { ConflictError, InvalidRequestError, InvalidSpecError } from './errors.js';
@@ -235,7 +236,7 @@ export class ControlPlane {
       modelName: model.name,
       modelVersion: model.version,
       signature,
-      limits: { maxConcurrency: serving.maxConcurrency, maxQueue: serving.maxQueue, queueTimeoutMs: serving.queueTimeoutMs },
+      limits: admissionLimits(serving),
       timeoutMs: serving.timeoutMs,
       maxBodyBytes: serving.maxBodyBytes,
     });

@@ -16,6 +16,7 @@ import { readBody, sendError, sendErrorAndClose, sendJson } from './http-reply.j
 import { GatewayMetrics, type RevisionGaugeSource } from './metrics.js';
 import type { Lease, Refusal } from './replica-set.js';
 import { RoutingTable, type DeploymentRoute, type RevisionRoute } from './routing-table.js';
+import { FrameUpstream } from './frame-upstream.js';
 import { Upstream } from './upstream.js';
 
 export interface GatewayOptions {
@@ -44,7 +45,12 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
     const { limits, timeoutMs } = revision.spec;
     const old = revision.upstreams.get(endpoint.replicaId);
     if (old) void old.close();
-    revision.upstreams.set(endpoint.replicaId, new Upstream(endpoint.host, endpoint.port, { connections: limits.maxConcurrency, timeoutMs }));
+    revision.upstreams.set(
+      endpoint.replicaId,
+      endpoint.framePort !== undefined
+        ? new FrameUpstream(endpoint.host, endpoint.framePort, timeoutMs)
+        : new Upstream(endpoint.host, endpoint.port, { connections: limits.maxConcurrency, timeoutMs }),
+    );
     revision.replicas.add(endpoint);
   }
 

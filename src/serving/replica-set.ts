@@ -243,3 +243,15 @@ export class ReplicaSet {
     }
   }
 }
+
+/**
+ * The gateway's admission limits for a revision, from its serving spec. Each replica gets up
+ * to twice `maxConcurrency` requests outstanding: `maxConcurrency` run in ONNX Runtime at
+ * once (the worker enforces that), and as many again wait inside the worker, so the next
+ * request is already there when one finishes. Without that prefetch a worker idles for a
+ * gateway round trip after every answer: with 2 workers on 2 cores that cost about 15 % of
+ * throughput (bench/serving, BENCHMARKS.md).
+ */
+export function admissionLimits(serving: { maxConcurrency: number; maxQueue: number; queueTimeoutMs: number }): AdmissionLimits {
+  return { maxConcurrency: serving.maxConcurrency * 2, maxQueue: serving.maxQueue, queueTimeoutMs: serving.queueTimeoutMs };
+}

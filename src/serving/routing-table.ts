@@ -11,7 +11,7 @@ import type { RevisionId } from '../spec/units.js';
 import type { ModelSignature } from '../worker/signature.js';
 import type { GatewayMetrics, RevisionMeters } from './metrics.js';
 import { ReplicaSet, type AdmissionLimits } from './replica-set.js';
-import { Upstream } from './upstream.js';
+import type { UpstreamClient } from './frame-upstream.js';
 import { WeightedChoice } from './weighted-choice.js';
 
 export interface RevisionRouteSpec {
@@ -28,7 +28,7 @@ export interface RevisionRouteSpec {
 export interface RevisionRoute {
   spec: RevisionRouteSpec;
   replicas: ReplicaSet;
-  upstreams: Map<string, Upstream>;
+  upstreams: Map<string, UpstreamClient>;
   meters: RevisionMeters;
   /** The worker-side path, computed once. */
   inferPath: string;

@@ -47,6 +47,8 @@ export interface ReplicaEndpointInfo {
   replicaId: string;
   host: string;
   port: number;
+  /** The worker's frame-channel port, when it has one (the gateway prefers it over HTTP). */
+  framePort?: number;
 }
 
 /** The gateway side of a target: who to send traffic to. */

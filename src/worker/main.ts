@@ -8,6 +8,7 @@
 
 import { ModelSession } from './model-session.js';
 import { parseParentMessage, parseWorkerConfig, WORKER_CONFIG_ENV, type WorkerConfig, type WorkerMessage } from './protocol.js';
+import { FrameServer } from './frame-server.js';
 import { WorkerServer } from './server.js';
 
 /** A drain still waiting on a connection after this long cuts it (the supervisor has its own, longer, kill timer). */
@@ -64,11 +65,14 @@ async function main(): Promise<void> {
   }
 
   const server = new WorkerServer(session, config);
+  const frames = new FrameServer(server);
   let draining = false;
   const drain = (): void => {
     if (draining) return;
     draining = true;
+    frames.stopAccepting();
     void server.drain(DRAIN_GRACE_MS).then(async () => {
+      frames.closeAll();
       await report({ type: 'drained', replicaId });
       process.exit(0);
     });
@@ -80,17 +84,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', drain);
 
   let port: number;
+  let framePort: number;
   let warmUpMs: number;
   try {
     // Listen first so liveness answers during warm-up (readiness says 503 until it is done).
     port = await server.listen(config.host, config.port);
+    framePort = await frames.listen(config.host);
     warmUpMs = await session.warmUp();
   } catch (e) {
     return fail(replicaId, e);
   }
   if (draining) return; // told to stop while warming up: never announce ready
   server.markReady();
-  await report({ type: 'ready', replicaId, port, signature: session.signature, warmUpMs, pid: process.pid });
+  await report({ type: 'ready', replicaId, port, framePort, signature: session.signature, warmUpMs, pid: process.pid });
 }
 
 await main();

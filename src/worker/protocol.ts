@@ -46,6 +46,8 @@ export interface ReadyMessage {
    */
   warmUpMs: number;
   pid: number;
+  /** Port of the frame channel the gateway uses (frame-protocol.ts); HTTP stays on `port`. */
+  framePort?: number;
 }
 export interface FailedMessage {
   type: 'failed';
@@ -126,7 +128,7 @@ export function isWorkerMessage(raw: unknown): raw is WorkerMessage {
   if (!isRecord(raw) || typeof raw.replicaId !== 'string') return false;
   switch (raw.type) {
     case 'ready':
-      return intIn(1, 65535)(raw.port) && isModelSignature(raw.signature) && typeof raw.warmUpMs === 'number' && raw.warmUpMs >= 0 && intIn(1, 2 ** 31)(raw.pid);
+      return intIn(1, 65535)(raw.port) && isModelSignature(raw.signature) && typeof raw.warmUpMs === 'number' && raw.warmUpMs >= 0 && intIn(1, 2 ** 31)(raw.pid) && (raw.framePort === undefined || intIn(1, 65535)(raw.framePort));
     case 'failed':
       return typeof raw.error === 'string';
     case 'drained':

@@ -33,6 +33,14 @@ export interface WorkerServerOptions {
 
 export type ServerState = 'warming' | 'ready' | 'draining';
 
+/** The outcome of one inference: HTTP status and the JSON to send back. */
+export interface InferAnswer {
+  status: number;
+  json: string;
+  /** ONNX Runtime time for this request, when it ran. */
+  inferMs?: number;
+}
+
 export type Route =
   | { kind: 'live' }
   | { kind: 'health-ready' }
@@ -205,29 +213,52 @@ export class WorkerServer {
     const body = await readBody(req, this.opts.maxBodyBytes);
     if (body === ABORTED) return;
     if (body === TOO_LARGE) return this.#tooLarge(req, res);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch (e) {
-      return this.#send(res, 400, errorJson(`request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`));
-    }
-    const request = validateInferRequest(parsed, this.backend.spec, { allowNonFinite: this.opts.allowNonFinite });
-    if (!request.ok) return this.#send(res, 400, errorJson(request.error));
+    // Admitted before the drain began (checked above, before reading): it runs to the end.
+    const answer = await this.#run(body);
+    this.#send(res, answer.status, answer.json, answer.inferMs !== undefined ? { 'x-rollcast-infer-ms': answer.inferMs.toFixed(3) } : undefined);
+  }
 
-    let outputs: OutputTensor[];
-    let ms = 0; // ORT time only: the wait for a slot is excluded, so the header shows model cost
-    try {
-      outputs = await this.#limiter.run(async () => {
-        const started = performance.now();
-        const result = await this.backend.run(request.inputs, request.outputs);
-        ms = performance.now() - started;
-        return result;
-      });
-    } catch (e) {
-      return this.#send(res, 500, errorJson(`inference failed: ${e instanceof Error ? e.message : String(e)}`));
+  /**
+   * One inference from a request body, whatever carried it (HTTP here, or the gateway's
+   * frame channel, frame-server.ts): parse, validate against the signature, run, encode.
+   */
+  infer(body: Buffer): Promise<InferAnswer> {
+    if (this.#state !== 'ready') {
+      return Promise.resolve({ status: 503, json: errorJson(this.#state === 'draining' ? 'replica is draining' : 'model is warming up') });
     }
-    const json = encodeInferResponse(this.opts.modelName, this.opts.modelVersion, request.id, outputs);
-    this.#send(res, 200, json, { 'x-rollcast-infer-ms': ms.toFixed(3) });
+    return this.#run(body);
+  }
+
+  async #run(body: Buffer): Promise<InferAnswer> {
+    if (body.length > this.opts.maxBodyBytes) return { status: 413, json: errorJson(`request body is larger than ${this.opts.maxBodyBytes} bytes`) };
+    this.#inFlight++;
+    try {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch (e) {
+        return { status: 400, json: errorJson(`request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`) };
+      }
+      const request = validateInferRequest(parsed, this.backend.spec, { allowNonFinite: this.opts.allowNonFinite });
+      if (!request.ok) return { status: 400, json: errorJson(request.error) };
+
+      let outputs: OutputTensor[];
+      let ms = 0; // ORT time only: the wait for a slot is excluded, so the header shows model cost
+      try {
+        outputs = await this.#limiter.run(async () => {
+          const started = performance.now();
+          const result = await this.backend.run(request.inputs, request.outputs);
+          ms = performance.now() - started;
+          return result;
+        });
+      } catch (e) {
+        return { status: 500, json: errorJson(`inference failed: ${e instanceof Error ? e.message : String(e)}`) };
+      }
+      return { status: 200, json: encodeInferResponse(this.opts.modelName, this.opts.modelVersion, request.id, outputs), inferMs: ms };
+    } finally {
+      this.#inFlight--;
+      this.#onIdle?.();
+    }
   }
 }
 

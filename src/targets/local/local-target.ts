@@ -203,7 +203,12 @@ export class LocalTarget implements Target {
         replica.port = msg.port;
         replica.readyAt = this.#opts.clock.now();
         replica.warmUpMs = replica.readyAt - replica.startedAt;
-        this.#opts.sink.replicaReady(runtime.revisionId, { replicaId: replica.id, host: this.#opts.host, port: msg.port });
+        this.#opts.sink.replicaReady(runtime.revisionId, {
+          replicaId: replica.id,
+          host: this.#opts.host,
+          port: msg.port,
+          ...(msg.framePort !== undefined && { framePort: msg.framePort }),
+        });
         // Stayed up long enough → forget earlier crashes (see backoff.ts).
         replica.timer = this.#opts.scheduler.after(this.#opts.backoff.resetAfterMs, () => {
           if (replica.child === child && replica.phase === 'ready') replica.consecutiveFailures = 0;
