@@ -51,15 +51,15 @@ describe('ratios', () => {
 describe('renderReport', () => {
   const text = renderReport(input);
   it('has one row per path run, labelled with the admission limit, and none for paths not run', () => {
-    expect(text).toContain('| rollcast gateway (maxConcurrency 4) | 9,000 | 3.00 | 9.00 | 1.20 | 3.50 | 0.70 | 1.60 | 1.20 / 0.45 / 0.30 / 0.00 | 50 | 0 |');
+    expect(text).toContain('| rollcast gateway (spec maxConcurrency 4) | 9,000 | 3.00 | 9.00 | 1.20 | 3.50 | 0.70 | 1.60 | 1.20 / 0.45 / 0.30 / 0.00 | 50 | 0 |');
     expect(text).toContain('| direct to workers | 18,000 |');
     expect(text).not.toContain('maxConcurrency 16)');
-    expect(pathLabel('gateway-wide', input)).toBe('rollcast gateway (maxConcurrency 16)');
+    expect(pathLabel('gateway-wide', input)).toBe('rollcast gateway (admission limit 16)');
   });
   it('states the ratios and leaves out those it cannot compute', () => {
     expect(text).toContain('| gateway / nginx (throughput) | 0.75× |');
     expect(text).toContain('| gateway: latency added at the moderate rate, p50 / p99 | +0.50 ms / +1.50 ms |');
-    expect(text).not.toContain('with maxConcurrency 16 / nginx');
+    expect(text).not.toContain('with admission limit 16 / nginx');
     expect(text).toContain('Moderate: 6000 req/s (a third of direct saturation), light: 1800 req/s (a tenth)');
   });
 });

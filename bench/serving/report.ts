@@ -94,9 +94,9 @@ export function pathLabel(path: PathName, input: Pick<ReportInput, 'maxConcurren
     case 'direct':
       return 'direct to workers';
     case 'gateway':
-      return `rollcast gateway (maxConcurrency ${input.maxConcurrency})`;
+      return `rollcast gateway (spec maxConcurrency ${input.maxConcurrency})`;
     case 'gateway-wide':
-      return `rollcast gateway (maxConcurrency ${input.wideMaxConcurrency})`;
+      return `rollcast gateway (admission limit ${input.wideMaxConcurrency})`;
     case 'nginx':
       return 'nginx';
   }
@@ -129,8 +129,8 @@ export function renderReport(input: ReportInput): string {
     ['gateway / nginx (throughput)', x(r.gatewayOverNginx)],
     ['gateway / direct (throughput)', x(r.gatewayOverDirect)],
     ['nginx / direct (throughput)', x(r.nginxOverDirect)],
-    [`gateway with maxConcurrency ${input.wideMaxConcurrency} / nginx`, x(r.wideOverNginx)],
-    [`gateway with maxConcurrency ${input.wideMaxConcurrency} / direct`, x(r.wideOverDirect)],
+    [`gateway with admission limit ${input.wideMaxConcurrency} / nginx`, x(r.wideOverNginx)],
+    [`gateway with admission limit ${input.wideMaxConcurrency} / direct`, x(r.wideOverDirect)],
     ['gateway: latency added at the moderate rate, p50 / p99', `${signed(r.gatewayAddedP50)} / ${signed(r.gatewayAddedP99)}`],
     ['nginx: latency added at the moderate rate, p50 / p99', `${signed(r.nginxAddedP50)} / ${signed(r.nginxAddedP99)}`],
     ['gateway: latency added at the light rate, p50 / p99', `${signed(r.gatewayAddedLightP50)} / ${signed(r.gatewayAddedLightP99)}`],

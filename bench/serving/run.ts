@@ -199,7 +199,7 @@ async function main(): Promise<void> {
   console.log(
     `  ${settings.workers} workers (${MODEL.name}, intraOpThreads ${settings.serving.intraOpThreads}, maxConcurrency ${settings.serving.maxConcurrency}), ` +
       `${settings.connections} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s measured, ${settings.rounds} rounds, nginx worker_processes ${settings.nginxWorkers}, ` +
-      `wide gateway maxConcurrency ${settings.wideMaxConcurrency}`,
+      `wide gateway admission limit ${settings.wideMaxConcurrency}`,
   );
 
   const workers = await startWorkers(
