@@ -1,24 +1,17 @@
 // What the benchmark runner and its Node children (gateway-process.ts, load-process.ts)
 // send each other. Kept apart from those entry points: importing an entry point runs it.
 
-import type { AdmissionLimits } from '../../src/serving/replica-set.js';
-import type { ModelSignature } from '../../src/worker/signature.js';
+import type { RevisionRouteSpec } from '../../src/serving/routing-table.js';
 import type { RunSummary } from './stats.js';
 
 /** The environment variable carrying the gateway process's JSON config. */
 export const GATEWAY_CONFIG_ENV = 'ROLLCAST_BENCH_GATEWAY';
 
-export interface GatewayProcessConfig {
-  deployment: string;
+/** The route the gateway process registers (as the control plane would), and its workers. */
+export type GatewayProcessConfig = Omit<RevisionRouteSpec, 'revisionId'> & {
   revisionId: string;
-  modelName: string;
-  modelVersion: string;
-  signature: ModelSignature;
-  limits: AdmissionLimits;
-  timeoutMs: number;
-  maxBodyBytes: number;
   workers: { replicaId: string; port: number; framePort?: number }[];
-}
+};
 
 /** Gateway process → runner. The runner stops it with `{ type: 'stop' }`. */
 export type GatewayProcessMessage = { type: 'listening'; port: number };

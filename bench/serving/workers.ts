@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseWorkerMessage, WORKER_CONFIG_ENV, type WorkerConfig } from '../../src/worker/protocol.js';
 import type { ModelSignature } from '../../src/worker/signature.js';
+import type { RevisionRuntime } from '../../src/targets/target.js';
 import { register, stopChild } from './children.js';
 
 export interface BenchWorker {
@@ -20,15 +21,10 @@ export interface BenchWorker {
   stop(): Promise<void>;
 }
 
-export interface WorkerSettings {
+/** What the local target hands a worker, less what the benchmark does not vary. */
+export type WorkerSettings = Pick<RevisionRuntime, 'modelName' | 'modelVersion' | 'modelPath' | 'maxConcurrency' | 'maxBodyBytes' | 'intraOpThreads'> & {
   revisionId: string;
-  modelName: string;
-  modelVersion: string;
-  modelPath: string;
-  maxConcurrency: number;
-  maxBodyBytes: number;
-  intraOpThreads: number;
-}
+};
 
 /** dist/src/worker/main.js, next to this file's compiled location (dist/bench/serving/). */
 export const WORKER_ENTRY = fileURLToPath(new URL('../../src/worker/main.js', import.meta.url));
