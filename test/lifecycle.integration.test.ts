@@ -83,6 +83,33 @@ describe('apply', () => {
     expect((res.json as { error: string }).error).toMatch(/Bearer/);
   });
 
+  it('cannot be dodged with a percent-encoded admin path', async () => {
+    const res = await http(rc.url, 'DELETE', '/%61pi/v1/deployments/penguins');
+    expect(res.status).toBe(401);
+    expect((await http(rc.url, 'GET', '/api/v1/deployments/penguins')).status).toBe(200);
+  });
+
+  it('refuses to change the model name of a deployment (409)', async () => {
+    const res = await apply(spec().replace('name: penguins,', 'name: penguins-renamed,'));
+    expect(res.status).toBe(409);
+    expect((res.json as { error: string }).error).toMatch(/deployment "penguins" serves model "penguins"/);
+  });
+
+  it('deleting an already deleted deployment leaves the deployment that took its model name alone', async () => {
+    const mk = (deployment: string) =>
+      spec({ replicas: 1 }).replace('name: penguins }', `name: ${deployment} }`).replace('name: penguins,', 'name: shared-model,');
+    expect((await apply(mk('first'))).status).toBe(201);
+    await readyReplicas(rc, 'first-r1', 1);
+    expect((await http(rc.url, 'DELETE', '/api/v1/deployments/first', undefined, admin)).status).toBe(200);
+    expect((await apply(mk('second'))).status).toBe(201);
+    await readyReplicas(rc, 'second-r1', 1);
+    expect((await http(rc.url, 'DELETE', '/api/v1/deployments/first', undefined, admin)).status).toBe(200);
+    const served = await http(rc.url, 'POST', '/v2/models/shared-model/infer', penguinRequest());
+    expect(served.status).toBe(200);
+    expect(served.headers['x-rollcast-revision']).toBe('second-r1');
+    expect((await http(rc.url, 'DELETE', '/api/v1/deployments/second', undefined, admin)).status).toBe(200);
+  });
+
   it('reports every spec problem at once with its path', async () => {
     const res = await apply(spec({ replicas: 2, max: 0 }).replace('kind: ModelDeployment', 'kind: Deployment'));
     expect(res.status).toBe(400);

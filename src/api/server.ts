@@ -50,8 +50,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     void reply.status(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0] ?? ''}` });
   });
   // Reads are open on the loopback interface; anything that changes state needs the token.
+  // Every request that reaches Fastify is outside /v2, so every non-read is an admin call:
+  // checking the method, not the path, leaves no encoded-path way around it (/%61pi/…).
   app.addHook('onRequest', async (req, reply) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || !req.url.startsWith('/api/')) return;
+    if (req.method === 'GET' || req.method === 'HEAD') return;
     if (!bearerMatches(req.headers.authorization, opts.adminToken)) {
       await reply
         .status(401)

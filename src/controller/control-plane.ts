@@ -58,6 +58,7 @@ export class ControlPlane {
   /** Revisions started and waiting to take over from older ones, per deployment. */
   readonly #pending = new Map<string, RevisionId>();
   readonly #revisionDeployment = new Map<RevisionId, string>();
+  #last: Promise<void> = Promise.resolve();
 
   constructor(deps: ControlPlaneDeps) {
     this.#store = deps.store;
@@ -89,7 +90,34 @@ export class ControlPlane {
     return failures;
   }
 
-  async apply(req: ApplyRequest): Promise<ApplyOutcome> {
+  /**
+   * Changes run one at a time: an apply, scale or delete reads state, does slow work (model
+   * checks, draining) and then writes, and two of them interleaving could claim one model
+   * name twice, or retire what the other just started. Changes are rare; queueing them is
+   * cheaper than reasoning about every interleaving.
+   */
+  #serialize<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.#last.then(op, op);
+    this.#last = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  apply(req: ApplyRequest): Promise<ApplyOutcome> {
+    return this.#serialize(() => this.#apply(req));
+  }
+
+  scale(name: string, replicas: number): Promise<Deployment> {
+    return this.#serialize(() => this.#scale(name, replicas));
+  }
+
+  delete(name: string): Promise<Deployment> {
+    return this.#serialize(() => this.#delete(name));
+  }
+
+  async #apply(req: ApplyRequest): Promise<ApplyOutcome> {
     const parsed = parseDeploymentSpec(req.specText, req.specPath);
     if (!parsed.ok) {
       this.#store.recordEvent({ type: 'apply.rejected', message: `invalid spec: ${parsed.issues.length} problem(s)`, data: { issues: parsed.issues } });
@@ -100,6 +128,15 @@ export class ControlPlane {
     const owner = this.#gateway.routes.model(spec.spec.model.name);
     if (owner && owner.deployment !== name) {
       throw new ConflictError(`model name "${spec.spec.model.name}" is already served by deployment "${owner.deployment}"; model names are unique across deployments`);
+    }
+    const current = this.#tryDeployment(name);
+    if (current) {
+      const servedAs = this.#specOf(this.#store.getRevision(current.activeRevision)).spec.model.name;
+      if (servedAs !== spec.spec.model.name) {
+        throw new ConflictError(
+          `spec.model.name = "${spec.spec.model.name}", but deployment "${name}" serves model "${servedAs}"; a deployment keeps its model name (delete it first to rename)`,
+        );
+      }
     }
     const specDir = req.specPath ? dirname(resolve(req.specPath)) : process.cwd();
     let model;
@@ -113,6 +150,9 @@ export class ControlPlane {
     }
     const previous = this.#tryDeployment(name);
     const desired = this.#desiredReplicas(spec, previous);
+    if (this.#store.listDeployments().some((d) => d.name !== name && this.#specOf(this.#store.getRevision(d.activeRevision)).spec.model.name === spec.spec.model.name)) {
+      throw new ConflictError(`model name "${spec.spec.model.name}" is already served by another deployment; model names are unique across deployments`);
+    }
     const result = this.#store.applyRevision({
       deployment: name,
       spec: parsed.raw,
@@ -127,7 +167,7 @@ export class ControlPlane {
     return { changed: result.changed, deployment: result.deployment, revision: result.revision, warnings: parsed.warnings };
   }
 
-  async scale(name: string, replicas: number): Promise<Deployment> {
+  async #scale(name: string, replicas: number): Promise<Deployment> {
     const deployment = this.#store.getDeployment(name);
     const spec = this.#specOf(this.#store.getRevision(deployment.activeRevision));
     const { minReplicas, maxReplicas } = spec.spec.scaling;
@@ -137,13 +177,19 @@ export class ControlPlane {
     const result = this.#store.setDesiredReplicas(name, replicas, 'manual scale');
     const live = this.#pending.get(name) ?? deployment.activeRevision;
     await this.#target.scale(live, replicas);
+    // A pending revision may now have all the replicas it needs (scaled down to what is
+    // ready): no replica.ready event would come to finish the switch, so check here.
+    await this.#maybeSwitch(name);
     return result.deployment;
   }
 
-  async delete(name: string): Promise<Deployment> {
+  async #delete(name: string): Promise<Deployment> {
     const deployment = this.#store.getDeployment(name);
-    const revisions = this.#gateway.routes.model(this.#specOf(this.#store.getRevision(deployment.activeRevision)).spec.model.name)?.revisions;
     const result = this.#store.deleteDeployment(name);
+    if (!result.changed) return result.deployment; // already deleted: nothing runs for it
+    const route = this.#gateway.routes.model(this.#specOf(this.#store.getRevision(deployment.activeRevision)).spec.model.name);
+    // The model name may be served by another deployment by now; only ours is stopped.
+    const revisions = route?.deployment === name ? route.revisions : undefined;
     this.#pending.delete(name);
     for (const id of revisions?.keys() ?? []) {
       await this.#target.retire(id);

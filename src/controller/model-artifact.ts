@@ -7,7 +7,7 @@
 // copied into a content-addressed folder of the data dir (`models/<sha256>.onnx`): a
 // revision is immutable, so it must not change when someone overwrites the original file.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -71,7 +71,7 @@ export async function checkAndKeepModel(opts: { uri: string; specDir: string; sh
   const exists = await stat(storedPath).then((s) => s.size === bytes.length, () => false);
   if (!exists) {
     // Write then rename, so a crash never leaves a half-written model under its final name.
-    const tmp = `${storedPath}.${process.pid}.tmp`;
+    const tmp = `${storedPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(tmp, bytes, { mode: 0o644 });
     await rename(tmp, storedPath);
   }

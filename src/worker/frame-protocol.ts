@@ -52,7 +52,11 @@ export interface ResponseFrame {
  * remainder. `undefined` means the stream is not this protocol: close the connection.
  */
 export class FrameReader<F> {
-  #pending: Buffer | undefined;
+  // Chunks not yet consumed, and their total length. A frame is joined from chunks once,
+  // when it is complete: appending every chunk to one growing buffer would copy a large
+  // body over and over (quadratic in its size).
+  #chunks: Buffer[] = [];
+  #length = 0;
 
   constructor(
     private readonly headerBytes: number,
@@ -60,19 +64,56 @@ export class FrameReader<F> {
   ) {}
 
   push(chunk: Buffer): F[] | undefined {
-    let data = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
-    this.#pending = undefined;
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
     const frames: F[] = [];
-    while (data.length >= this.headerBytes) {
-      const length = data.readUInt32LE(0);
+    while (this.#length >= this.headerBytes) {
+      const length = this.#peek(this.headerBytes).readUInt32LE(0);
       if (length > MAX_FRAME_BYTES) return undefined;
       const end = this.headerBytes + length;
-      if (data.length < end) break;
-      frames.push(this.decode(data.subarray(0, this.headerBytes), data.subarray(this.headerBytes, end)));
-      data = data.subarray(end);
+      if (this.#length < end) break;
+      const data = this.#take(end);
+      frames.push(this.decode(data.subarray(0, this.headerBytes), data.subarray(this.headerBytes)));
     }
-    if (data.length > 0) this.#pending = data;
     return frames;
+  }
+
+  /** The first `n` bytes (n ≤ #length), without consuming them. */
+  #peek(n: number): Buffer {
+    const first = this.#chunks[0] as Buffer;
+    if (first.length >= n) return first;
+    const joined = Buffer.concat(this.#chunks, this.#length);
+    this.#chunks = [joined];
+    return joined;
+  }
+
+  /** Consumes and returns the first `n` bytes (n ≤ #length). */
+  #take(n: number): Buffer {
+    const first = this.#chunks[0] as Buffer;
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.#chunks.shift();
+      else this.#chunks[0] = first.subarray(n);
+    } else {
+      const parts: Buffer[] = [];
+      let need = n;
+      while (need > 0) {
+        const c = this.#chunks[0] as Buffer;
+        if (c.length <= need) {
+          parts.push(c);
+          this.#chunks.shift();
+          need -= c.length;
+        } else {
+          parts.push(c.subarray(0, need));
+          this.#chunks[0] = c.subarray(need);
+          need = 0;
+        }
+      }
+      out = Buffer.concat(parts, n);
+    }
+    this.#length -= n;
+    return out;
   }
 }
 

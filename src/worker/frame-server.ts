@@ -51,7 +51,13 @@ export class FrameServer {
   }
 
   async #answer(socket: Socket, frame: RequestFrame): Promise<void> {
-    const answer = await this.worker.infer(frame.payload);
+    let answer;
+    try {
+      answer = await this.worker.infer(frame.payload);
+    } catch (e) {
+      // Never let one request take the process down (the HTTP path answers 500 too).
+      answer = { status: 500, json: JSON.stringify({ error: `internal error: ${e instanceof Error ? e.message : String(e)}` }) };
+    }
     if (socket.destroyed) return;
     if (!socket.writableCorked) {
       socket.cork();

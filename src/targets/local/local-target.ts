@@ -198,6 +198,8 @@ export class LocalTarget implements Target {
       const msg = parseWorkerMessage(raw);
       if (!msg || replica.child !== child) return;
       if (msg.type === 'ready') {
+        // Told to stop while it was warming up: it must not join the gateway now.
+        if (replica.stopping) return;
         replica.timer?.();
         replica.phase = 'ready';
         replica.port = msg.port;
