@@ -7,6 +7,7 @@ import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rollcast } from '../src/controller/start.js';
+import { openStore } from '../src/store/index.js';
 import { admin, EXAMPLES, http, penguinRequest, readyReplicas, startTestRollcast, tempDir } from './helpers/harness.js';
 
 let rc: Rollcast;
@@ -199,5 +200,26 @@ describe('restarting the control plane', () => {
     expect(out.json).toMatchObject({ model_version: '2' });
     const events = (await http(rc.url, 'GET', '/api/v1/events?deployment=other')).json as { events: { type: string }[] };
     expect(events.events.map((e) => e.type)).toContain('restore.failed');
+  });
+
+  it('a restart while a newer revision was starting brings back both, and the newer one takes over once ready', async () => {
+    await rc.close();
+    // Record r3 as the store does at apply time: newest, not yet serving.
+    const store = openStore(join(dir.path, 'data', 'rollcast.db'));
+    const serving = store.getRevision(store.getDeployment('penguins').servingRevision);
+    const raw = serving.spec as { spec: { model: Record<string, unknown> } };
+    const spec = { ...raw, spec: { ...raw.spec, model: { ...raw.spec.model, version: '3' } } };
+    const applied = store.applyRevision({ deployment: 'penguins', spec, modelDigest: serving.modelDigest, modelPath: serving.modelPath, desiredReplicas: 1 });
+    expect(applied.deployment).toMatchObject({ activeRevision: 'penguins-r3', servingRevision: 'penguins-r2' });
+    store.close();
+
+    rc = await startTestRollcast(join(dir.path, 'data'));
+    await rc.target.waitUntil((all) => all.length === 1 && all[0]?.revisionId === 'penguins-r3' && all[0].phase === 'ready');
+    const out = await http(rc.url, 'POST', '/v2/models/penguins/infer', penguinRequest());
+    expect(out.json).toMatchObject({ model_version: '3' });
+    const events = ((await http(rc.url, 'GET', '/api/v1/events?deployment=penguins&limit=20')).json as { events: { type: string; revision: string }[] }).events;
+    expect(events.map((e) => `${e.type} ${e.revision}`)).toEqual(expect.arrayContaining(['restored penguins-r2', 'revision.promoted penguins-r3']));
+    const list = (await http(rc.url, 'GET', '/api/v1/deployments')).json as { deployments: { name: string; servingRevision: string }[] };
+    expect(list.deployments.find((d) => d.name === 'penguins')?.servingRevision).toBe('penguins-r3');
   });
 });

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { checkAndKeepModel, inspectModel, ModelArtifactError } from './model-artifact.js';
 import { formatSpecIssues, parseDeploymentSpec, validateDeploymentObject, type ModelDeployment } from '../spec/index.js';
 import type { RevisionId } from '../spec/units.js';
-import type { Deployment, Revision, Store, StoreEvent, EventQuery } from '../store/index.js';
+import { NotFoundError, type Deployment, type Revision, type Store, type StoreEvent, type EventQuery } from '../store/index.js';
 import type { Gateway } from '../serving/gateway.js';
 import { admissionLimits } from '../serving/replica-set.js';
 import type { ReplicaStatus, RevisionRuntime, Target, TargetEvent } from '../targets/target.js';
@@ -70,22 +70,29 @@ export class ControlPlane {
   /** Bring back every active deployment recorded in the store (control plane restart). */
   async restore(): Promise<string[]> {
     const failures: string[] = [];
-    for (const deployment of this.#store.listDeployments()) {
-      const revision = this.#store.getRevision(deployment.activeRevision);
+    // One revision that cannot come back (its stored model file was deleted, say) must not
+    // keep the others down: record why and go on.
+    const bringBack = async (deployment: Deployment, id: RevisionId): Promise<boolean> => {
+      const revision = this.#store.getRevision(id);
       try {
-        const spec = this.#specOf(revision);
         const signature = await inspectModel(await readFile(revision.modelPath), revision.modelPath);
-        await this.#start(revision, spec, signature, deployment.desiredReplicas);
+        await this.#start(revision, this.#specOf(revision), signature, deployment.desiredReplicas);
+        return true;
       } catch (err) {
-        // One deployment that cannot come back (its stored model file was deleted, say)
-        // must not keep the others down: record why and go on.
         const message = `could not restore ${revision.id}: ${(err as Error).message}`;
         failures.push(message);
         this.#store.recordEvent({ type: 'restore.failed', deployment: deployment.name, revision: revision.id, message });
-        continue;
+        return false;
       }
-      this.#gateway.routes.setWeights(deployment.name, new Map([[revision.id, 100]]));
-      this.#store.recordEvent({ type: 'restored', deployment: deployment.name, revision: revision.id, message: `restored ${revision.id} with ${deployment.desiredReplicas} replicas` });
+    };
+    for (const deployment of this.#store.listDeployments()) {
+      const { servingRevision: serving, activeRevision: active } = deployment;
+      if (!(await bringBack(deployment, serving))) continue;
+      this.#gateway.routes.setWeights(deployment.name, new Map([[serving, 100]]));
+      this.#store.recordEvent({ type: 'restored', deployment: deployment.name, revision: serving, message: `restored ${serving} with ${deployment.desiredReplicas} replicas` });
+      // Stopped while a newer revision was starting: start it again, and it takes over once
+      // ready, exactly as after the apply; the serving one keeps the traffic until then.
+      if (active !== serving && (await bringBack(deployment, active))) this.#switchWhenReady(deployment.name, active, serving);
     }
     return failures;
   }
@@ -321,7 +328,13 @@ export class ControlPlane {
     const modelRoute = route && this.#gateway.routes.model(route.spec.modelName);
     const older = [...(modelRoute?.revisions.keys() ?? [])].filter((id) => id !== to);
     this.#gateway.routes.setWeights(deployment, new Map([[to, 100]]));
-    this.#store.recordEvent({ type: 'revision.promoted', deployment, revision: to, message: `${to} takes all traffic (${ready} ready replicas)${older.length ? `; retiring ${older.join(', ')}` : ''}` });
+    try {
+      this.#store.promoteRevision(deployment, to, `${to} takes all traffic (${ready} ready replicas)${older.length ? `; retiring ${older.join(', ')}` : ''}`, { ready, retiring: older });
+    } catch (err) {
+      // Deleted meanwhile: the delete stops its revisions; nothing to promote.
+      if (err instanceof NotFoundError) return;
+      throw err;
+    }
     for (const id of older) {
       await this.#target.retire(id);
       this.#gateway.routes.removeRevision(id);

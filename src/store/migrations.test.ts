@@ -27,6 +27,15 @@ describe('migrate', () => {
     expect(tables(db)).toEqual(['deployments', 'events', 'revisions']);
   });
 
+  it('version 2 gives existing deployments a serving revision equal to their active one', () => {
+    const db = memory();
+    migrate(db, ':memory:', MIGRATIONS.slice(0, 1));
+    db.pragma('foreign_keys = OFF');
+    db.prepare("INSERT INTO deployments VALUES ('d', '{}', 1, 'd-r1', 'active', 0, 0)").run();
+    expect(migrate(db, ':memory:')).toEqual([2]);
+    expect(db.prepare('SELECT serving_revision FROM deployments').get()).toEqual({ serving_revision: 'd-r1' });
+  });
+
   it('applies nothing the second time', () => {
     const db = memory();
     migrate(db, ':memory:');
@@ -36,9 +45,10 @@ describe('migrate', () => {
   it('applies only the migrations a database lacks', () => {
     const db = memory();
     migrate(db, ':memory:');
-    const next: Migration = { version: 2, description: 'add a table', up: 'CREATE TABLE extra (x INTEGER)' };
-    expect(migrate(db, ':memory:', [...MIGRATIONS, next])).toEqual([2]);
-    expect(schemaVersion(db)).toBe(2);
+    const N = latestVersion() + 1;
+    const next: Migration = { version: N, description: 'add a table', up: 'CREATE TABLE extra (x INTEGER)' };
+    expect(migrate(db, ':memory:', [...MIGRATIONS, next])).toEqual([N]);
+    expect(schemaVersion(db)).toBe(N);
     expect(tables(db)).toContain('extra');
   });
 
@@ -46,7 +56,7 @@ describe('migrate', () => {
     const db = memory();
     migrate(db, ':memory:');
     const broken: Migration = {
-      version: 2,
+      version: latestVersion() + 1,
       description: 'half done',
       up: (d) => {
         d.exec('CREATE TABLE extra (x INTEGER)');
@@ -56,9 +66,9 @@ describe('migrate', () => {
     const run = () => migrate(db, 'test.db', [...MIGRATIONS, broken]);
     expect(run).toThrow(StoreError);
     expect(run).toThrow(
-      'database at test.db: migration to schema version 2 (half done) failed, nothing was changed: boom',
+      `database at test.db: migration to schema version ${latestVersion() + 1} (half done) failed, nothing was changed: boom`,
     );
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(latestVersion());
     expect(tables(db)).not.toContain('extra');
   });
 
@@ -73,9 +83,9 @@ describe('migrate', () => {
       }
     })();
     expect(err).toBeInstanceOf(SchemaTooNewError);
-    expect(err).toMatchObject({ name: 'SchemaTooNewError', foundVersion: 7, knownVersion: 1 });
+    expect(err).toMatchObject({ name: 'SchemaTooNewError', foundVersion: 7, knownVersion: latestVersion() });
     expect((err as Error).message).toBe(
-      'database at /data/rollcast.db was written by a newer rollcast (schema version 7; this build knows up to 1); ' +
+      'database at /data/rollcast.db was written by a newer rollcast (schema version 7; this build knows up to ' + String(latestVersion()) + '); ' +
         'refusing to open it so nothing is altered',
     );
     expect(tables(db)).toEqual([]);

@@ -71,6 +71,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_deployment ON events (deployment, id);
     `,
   },
+  {
+    version: 2,
+    description: 'deployments.serving_revision: the revision that has the traffic',
+    // active_revision is the newest one applied; until it is ready and promoted the previous
+    // one keeps serving, and a restart in between must bring back both, not only the new one.
+    up: `
+      ALTER TABLE deployments ADD COLUMN serving_revision TEXT REFERENCES revisions(id) DEFERRABLE INITIALLY DEFERRED;
+      UPDATE deployments SET serving_revision = active_revision;
+    `,
+  },
 ];
 
 /** The highest schema version this build knows. */

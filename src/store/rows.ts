@@ -8,6 +8,8 @@ export interface DeploymentRow {
   spec: string;
   desired_replicas: number;
   active_revision: string;
+  /** NULL only in rows written before migration 2 ran; read as active_revision. */
+  serving_revision: string | null;
   status: DeploymentStatus;
   created_at: number;
   updated_at: number;
@@ -38,6 +40,7 @@ export const toDeployment = (r: DeploymentRow): Deployment => ({
   spec: JSON.parse(r.spec) as SpecJson,
   desiredReplicas: replicas(r.desired_replicas),
   activeRevision: revisionId(r.active_revision),
+  servingRevision: revisionId(r.serving_revision ?? r.active_revision),
   status: r.status,
   createdAt: millis(r.created_at),
   updatedAt: millis(r.updated_at),

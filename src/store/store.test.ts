@@ -59,6 +59,7 @@ describe('applyRevision', () => {
       spec: apply().spec,
       desiredReplicas: 2,
       activeRevision: 'penguins-r1',
+      servingRevision: 'penguins-r1',
       status: 'active',
       createdAt: T0,
       updatedAt: T0,
@@ -165,6 +166,28 @@ describe('revisions are immutable', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('promoteRevision', () => {
+  it('a new revision of an existing deployment serves only once promoted, in one event', () => {
+    const s = store();
+    s.applyRevision(apply());
+    const r2 = s.applyRevision(apply({ modelDigest: D2 }));
+    expect(r2.deployment).toMatchObject({ activeRevision: 'penguins-r2', servingRevision: 'penguins-r1' });
+    const promoted = s.promoteRevision('penguins', revisionId('penguins-r2'), 'r2 is ready');
+    expect(promoted).toMatchObject({ changed: true, deployment: { activeRevision: 'penguins-r2', servingRevision: 'penguins-r2' } });
+    expect(s.listEvents().at(-1)).toMatchObject({ type: 'revision.promoted', revision: 'penguins-r2', message: 'r2 is ready' });
+    expect(s.promoteRevision('penguins', revisionId('penguins-r2'), 'again').changed).toBe(false);
+    expect(() => s.promoteRevision('penguins', revisionId('nope-r1'), 'x')).toThrow(NotFoundError);
+  });
+
+  it('a deployment brought back after a delete serves its revision at once', () => {
+    const s = store();
+    s.applyRevision(apply());
+    s.deleteDeployment('penguins');
+    const back = s.applyRevision(apply({ modelDigest: D2 }));
+    expect(back.deployment).toMatchObject({ activeRevision: 'penguins-r2', servingRevision: 'penguins-r2' });
   });
 });
 

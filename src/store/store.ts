@@ -90,12 +90,17 @@ export class Store {
       // revision's own FK needs) can be written first.
       this.#db
         .prepare(
-          `INSERT INTO deployments (name, spec, desired_replicas, active_revision, status, created_at, updated_at)
-           VALUES (?, ?, ?, ?, 'active', ?, ?)
+          // A new deployment (or one brought back after a delete) serves its revision at once;
+          // an existing one keeps serving the previous revision until promoteRevision.
+          `INSERT INTO deployments (name, spec, desired_replicas, active_revision, serving_revision, status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, 'active', ?, ?)
            ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, desired_replicas = excluded.desired_replicas,
-             active_revision = excluded.active_revision, status = 'active', updated_at = excluded.updated_at`,
+             active_revision = excluded.active_revision,
+             serving_revision = CASE WHEN deployments.status = 'deleted' THEN excluded.serving_revision
+                                     ELSE COALESCE(deployments.serving_revision, deployments.active_revision) END,
+             status = 'active', updated_at = excluded.updated_at`,
         )
-        .run(name, spec, desiredReplicas, id, now, now);
+        .run(name, spec, desiredReplicas, id, id, now, now);
       this.#failpoint('apply.deploymentWritten');
       if (!same) {
         this.#db
@@ -116,6 +121,23 @@ export class Store {
       });
       this.#failpoint('apply.eventWritten');
       return { changed: true, revision: this.getRevision(revisionId(id)), deployment: this.getDeployment(name) };
+    });
+  }
+
+  /**
+   * The revision takes the traffic (the new one passed its checks): serving = `id`, with a
+   * `revision.promoted` event, in one transaction. Promoting the serving revision is a no-op.
+   */
+  promoteRevision(name: string, id: RevisionId, message: string, data: EventData = {}): ChangeResult {
+    return this.#write((): ChangeResult => {
+      const current = this.#activeRow(name);
+      const revision = this.getRevision(id);
+      if (revision.deployment !== name) throw new RangeError(`revision ${id} belongs to ${revision.deployment}, not ${name}`);
+      if ((current.serving_revision ?? current.active_revision) === id) return { changed: false, deployment: toDeployment(current) };
+      const now = this.#now();
+      this.#db.prepare('UPDATE deployments SET serving_revision = ?, updated_at = ? WHERE name = ?').run(id, now, name);
+      this.#insertEvent(now, { type: 'revision.promoted', deployment: name, revision: id, message, data });
+      return { changed: true, deployment: this.getDeployment(name) };
     });
   }
 

@@ -18,7 +18,13 @@ export interface Deployment {
   /** The spec of the active revision's last apply. */
   readonly spec: SpecJson;
   readonly desiredReplicas: Replicas;
+  /** The newest revision applied: what the deployment is becoming. */
   readonly activeRevision: RevisionId;
+  /**
+   * The revision that has the traffic. Equal to activeRevision except while a new revision
+   * is starting (or rolling out): then it is the previous one, until `promoteRevision`.
+   */
+  readonly servingRevision: RevisionId;
   readonly status: DeploymentStatus;
   readonly createdAt: Millis;
   readonly updatedAt: Millis;

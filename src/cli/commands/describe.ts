@@ -16,7 +16,7 @@ export async function describe(api: ApiClient, kind: string, name: string, o: { 
   const s = spec.spec;
   out(`Name:            ${d.name}`);
   out(`Model:           ${s.model.name} version ${s.model.version}`);
-  out(`Active revision: ${d.activeRevision}`);
+  out(`Revision:        ${d.servingRevision}${d.activeRevision !== d.servingRevision ? ` (serving; ${d.activeRevision} is starting and takes over when ready)` : ''}`);
   out(`Replicas:        ${d.desiredReplicas} desired (min ${s.scaling.minReplicas}, max ${s.scaling.maxReplicas})`);
   out(`Serving:         maxConcurrency ${s.serving.maxConcurrency}/replica, queue ${s.serving.maxQueue}, queueTimeout ${s.serving.queueTimeoutMs} ms, timeout ${s.serving.timeoutMs} ms`);
   out(`Created:         ${formatTime(d.createdAt)}`);
