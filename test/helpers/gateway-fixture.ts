@@ -4,7 +4,8 @@
 
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
+import { http } from './http.js';
 import { ManualTime, type Cancel } from '../../src/controller/clock.js';
 import type { Gateway } from '../../src/serving/gateway.js';
 import type { RevisionRouteSpec } from '../../src/serving/routing-table.js';
@@ -120,21 +121,8 @@ export class GatewayClient {
 
   constructor(private readonly base: string) {}
 
-  async send(method: 'GET' | 'POST', path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
-    const res = await request(new URL(path, this.base), {
-      method,
-      dispatcher: this.#agent,
-      headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
-      ...(body !== undefined && { body }),
-    });
-    const text = await res.body.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.statusCode, headers: res.headers, json };
+  send(method: 'GET' | 'POST', path: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+    return http(this.base, method, path, body, headers, this.#agent);
   }
 
   /** POST an inference request for `model` (optionally to a pinned version). */

@@ -6,7 +6,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
 import { startRollcast, type Rollcast } from '../../src/controller/start.js';
 import type { RevisionId } from '../../src/spec/units.js';
 
@@ -38,29 +37,7 @@ export function readyReplicas(rc: Rollcast, revision: string, n: number): Promis
   });
 }
 
-export interface HttpResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  json: unknown;
-  text: string;
-}
-
-export async function http(base: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
-  const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  const res = await request(new URL(path, base), {
-    method,
-    headers: { ...(payload !== undefined && { 'content-type': 'application/json' }), ...headers },
-    ...(payload !== undefined && { body: payload }),
-  });
-  const text = await res.body.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers, json, text };
-}
+export { http, type HttpResult } from './http.js';
 
 export const admin = { authorization: `Bearer ${TOKEN}` };
 
