@@ -152,6 +152,12 @@ export function buildProgram(): Command {
   return program;
 }
 
+// `rollcast get deployments | head -1`: a reader that stops early is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
