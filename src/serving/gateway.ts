@@ -12,7 +12,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Scheduler } from '../controller/clock.js';
 import type { RevisionId } from '../spec/units.js';
 import type { ReplicaEndpointInfo, ReplicaSink } from '../targets/target.js';
-import { readBody, sendError, sendErrorAndClose, sendJson } from './http-reply.js';
+import { ABORTED, readBody } from '../worker/http-io.js';
+import { sendError, sendErrorAndClose, sendJson } from './http-reply.js';
 import { GatewayMetrics, type RevisionGaugeSource } from './metrics.js';
 import type { Lease, Refusal } from './replica-set.js';
 import { RoutingTable, type DeploymentRoute, type RevisionRoute } from './routing-table.js';
@@ -193,11 +194,17 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
 
   async #serve(req: IncomingMessage, res: ServerResponse, revision: RevisionRoute, started: number): Promise<void> {
     const { meters } = revision;
-    const read = await readBody(req, revision.spec.maxBodyBytes);
-    if (!read.ok) {
+    const limit = revision.spec.maxBodyBytes;
+    const body = await readBody(req, limit);
+    if (body === ABORTED) {
+      meters.error('client_closed');
+      return;
+    }
+    if (!Buffer.isBuffer(body)) {
       meters.error('bad_request');
-      meters.observe(read.status, (performance.now() - started) / 1000);
-      return read.status === 413 ? sendErrorAndClose(res, 413, read.message) : sendError(res, read.status, read.message);
+      meters.observe(413, (performance.now() - started) / 1000);
+      const size = `${body.declared ? '' : 'more than '}${body.bytes}`;
+      return sendErrorAndClose(res, 413, `request body of ${size} bytes exceeds the limit of ${limit} bytes (spec.serving.maxBodyBytes)`);
     }
     const contentType = req.headers['content-type'] ?? 'application/json';
     let exclude: string | undefined;
@@ -229,7 +236,7 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
       const replicaId = lease.endpoint.replicaId;
       const upstream = revision.upstreams.get(replicaId);
       const outcome = upstream
-        ? await upstream.send(revision.inferPath, read.body, contentType)
+        ? await upstream.send(revision.inferPath, body, contentType)
         : { kind: 'unreachable' as const, message: 'replica left the pool' };
       lease.release();
       // A worker answers 503 only before reading a request (warming up or draining), so the

@@ -1,19 +1,26 @@
-// Small node:http helpers for the worker: bounded body reading and one-shot JSON replies.
+// Small node:http helpers for the worker and the gateway: bounded body reading and one-shot
+// JSON replies.
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
-export const TOO_LARGE = Symbol('too large');
 export const ABORTED = Symbol('aborted');
 
+/** The body passed the limit: `bytes` is the declared length, or the bytes seen so far. */
+export interface TooLarge {
+  tooLarge: true;
+  bytes: number;
+  declared: boolean;
+}
+
 /**
- * The request body, or TOO_LARGE as soon as it is known to exceed `limit` bytes: at once from
+ * The request body, or TooLarge as soon as it is known to exceed `limit` bytes: at once from
  * Content-Length, else when the running total passes it; nothing past the limit is buffered.
  * With a Content-Length the body is copied into one buffer of that size (no concat).
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | typeof TOO_LARGE | typeof ABORTED> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | TooLarge | typeof ABORTED> {
   const header = req.headers['content-length'];
   const declared = header === undefined ? -1 : Number(header);
-  if (declared > limit) return Promise.resolve(TOO_LARGE);
+  if (declared > limit) return Promise.resolve({ tooLarge: true, bytes: declared, declared: true });
   return new Promise((resolve) => {
     const whole = declared >= 0 ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
@@ -22,7 +29,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
       if (size + chunk.length > limit) {
         req.off('data', onData);
         req.pause();
-        resolve(TOO_LARGE);
+        resolve({ tooLarge: true, bytes: size + chunk.length, declared: false });
         return;
       }
       if (whole) chunk.copy(whole, size);

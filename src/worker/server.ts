@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ABORTED, discardBody, errorJson, readBody, sendJson, TOO_LARGE } from './http-io.js';
+import { ABORTED, discardBody, errorJson, readBody, sendJson } from './http-io.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import type { ModelSignature, ModelSpec } from './signature.js';
 import { encodeInferResponse, validateInferRequest, type DecodedInput, type OutputTensor } from './validate-request.js';
@@ -212,7 +212,7 @@ export class WorkerServer {
     }
     const body = await readBody(req, this.opts.maxBodyBytes);
     if (body === ABORTED) return;
-    if (body === TOO_LARGE) return this.#tooLarge(req, res);
+    if (!Buffer.isBuffer(body)) return this.#tooLarge(req, res);
     // Admitted before the drain began (checked above, before reading): it runs to the end.
     const answer = await this.#run(body);
     this.#send(res, answer.status, answer.json, answer.inferMs !== undefined ? { 'x-rollcast-infer-ms': answer.inferMs.toFixed(3) } : undefined);
