@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { TOKEN_FILE } from '../api/admin-token.js';
+import type { DeploymentView } from '../controller/control-plane.js';
+import type { ModelSignature } from '../worker/signature.js';
 import { CliError } from './errors.js';
 
 export interface ClientOptions {
@@ -22,6 +24,13 @@ export function findToken(env: NodeJS.ProcessEnv, dataDir: string): string | und
   } catch {
     return undefined;
   }
+}
+
+/** The gateway path of a deployment's model (optionally one version) and its signature. */
+export interface ServedModel {
+  /** `/v2/models/{name}` or `/v2/models/{name}/versions/{v}`. */
+  base: string;
+  signature: ModelSignature;
 }
 
 export class ApiClient {
@@ -45,6 +54,14 @@ export class ApiClient {
 
   delete<T>(path: string): Promise<T> {
     return this.call<T>('DELETE', path);
+  }
+
+  /** Deployment name → the model the gateway serves for it, with the model's signature. */
+  async servedModel(deployment: string, version?: string): Promise<ServedModel> {
+    const view = await this.get<DeploymentView>(`/api/v1/deployments/${encodeURIComponent(deployment)}`);
+    const model = `/v2/models/${encodeURIComponent(view.spec.spec.model.name)}`;
+    const base = version !== undefined ? `${model}/versions/${encodeURIComponent(version)}` : model;
+    return { base, signature: await this.get<ModelSignature>(base) };
   }
 
   async call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {

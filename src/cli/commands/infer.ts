@@ -3,7 +3,6 @@
 // nesting and the datatype off the model's signature).
 
 import { readFile } from 'node:fs/promises';
-import type { DeploymentView } from '../../controller/control-plane.js';
 import type { ModelSignature } from '../../worker/signature.js';
 import type { ApiClient } from '../client.js';
 import { CliError } from '../errors.js';
@@ -52,10 +51,7 @@ export async function infer(api: ApiClient, name: string, o: { data: string; mod
   } catch (err) {
     throw new CliError(`--data is not valid JSON: ${(err as Error).message}`, 2);
   }
-  const view = await api.get<DeploymentView>(`/api/v1/deployments/${encodeURIComponent(name)}`);
-  const model = encodeURIComponent(view.spec.spec.model.name);
-  const base = o.modelVersion !== undefined ? `/v2/models/${model}/versions/${encodeURIComponent(o.modelVersion)}` : `/v2/models/${model}`;
-  const signature = await api.get<ModelSignature>(base);
+  const { base, signature } = await api.servedModel(name, o.modelVersion);
   const response = await api.post<OipResponse>(`${base}/infer`, buildRequest(data, signature));
   if (o.json) return void process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
   process.stdout.write(`model ${response.model_name} version ${response.model_version ?? '?'}\n`);

@@ -3,9 +3,7 @@
 // autocannon at a fixed overall rate; prints achieved rate, errors and latency.
 
 import autocannon from 'autocannon';
-import type { DeploymentView } from '../../controller/control-plane.js';
 import { parseDuration } from '../../spec/duration.js';
-import type { ModelSignature } from '../../worker/signature.js';
 import type { ApiClient } from '../client.js';
 import { CliError } from '../errors.js';
 import { mulberry32 } from '../../spec/random.js';
@@ -35,16 +33,14 @@ export async function load(api: ApiClient, name: string, o: { rps: number; durat
   if (o.rps > MAX_RPS) throw new CliError(`--rps ${o.rps} is above the limit of ${MAX_RPS}`, 2);
   if (o.connections < 1 || o.connections > 1024) throw new CliError('--connections must be between 1 and 1024', 2);
 
-  const view = await api.get<DeploymentView>(`/api/v1/deployments/${encodeURIComponent(name)}`);
-  const model = encodeURIComponent(view.spec.spec.model.name);
-  const signature = await api.get<ModelSignature>(`/v2/models/${model}`);
+  const { base, signature } = await api.servedModel(name);
   const rand = mulberry32(o.seed);
   const bodies = Array.from({ length: BODY_POOL }, () => JSON.stringify(randomRequest(signature, rand)));
   let next = 0;
 
   const durationS = Math.max(1, Math.round(ms / 1000));
   const result = await autocannon({
-    url: new URL(`/v2/models/${model}/infer`, api.url).toString(),
+    url: new URL(`${base}/infer`, api.url).toString(),
     connections: Math.min(o.connections, Math.ceil(o.rps)),
     duration: durationS,
     overallRate: o.rps,
