@@ -6,7 +6,7 @@ import globals from 'globals';
 import { purityConfig } from './eslint.purity.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.rollcast/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.rollcast/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -7,6 +7,8 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ApiClient, DEFAULT_URL, findToken } from './client.js';
 import { CliError } from './errors.js';
+// A type only (erased): the command itself is still imported lazily below.
+import type { ForecastOptions } from './commands/forecast.js';
 
 const DEFAULT_DATA_DIR = './.rollcast';
 
@@ -147,6 +149,23 @@ export function buildProgram(): Command {
     .action(async (name: string, o: { rps: number; duration: string; connections: number; seed: number; json?: boolean }) => {
       const { load } = await import('./commands/load.js');
       await load(client(program), name, o);
+    });
+
+  program
+    .command('forecast')
+    .description('forecast from a file, offline: a timestamp,value trace (--trace) or every series of an M4-layout file (--m4)')
+    .option('--trace <file>', 'a timestamp,value CSV load trace')
+    .option('--until <timestamp>', 'with --trace: use the history up to this instant (inclusive; ISO-8601 or epoch)')
+    .requiredOption('--horizon <h>', 'how far ahead: a duration with --trace (1d, 48h, 30m); a number of steps with --m4 (48)')
+    .option('--quantiles <list>', 'with --trace: quantile levels in (0, 1), comma separated (default 0.5,0.9,0.95,0.99)')
+    .option('--json', 'with --trace: print the forecast as JSON')
+    .option('--m4 <file>', 'an M4-layout CSV (id, then values); forecasts every row')
+    .option('--season <n>', 'with --m4: steps per day (24 for hourly series)')
+    .option('--out <file>', 'with --m4: where to write the id,F1..Fh CSV')
+    .option('--skip-insufficient', 'with --m4: leave out series with too little history instead of failing')
+    .action(async (o: ForecastOptions) => {
+      const { forecastCommand } = await import('./commands/forecast.js');
+      await forecastCommand(o);
     });
 
   return program;
