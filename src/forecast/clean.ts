@@ -41,7 +41,8 @@ export function cleanOutliers(y: readonly number[], options: CleanOptions): Clea
   const periods = options.periods.filter((p) => p >= 2 && n >= 2 * p);
   if (periods.length === 0 || periods.length < options.periods.length) return { values: out, cleaned: 0 };
   const judged = periods.map((period) => judge(y, period, options));
-  const replaceWith = [...judged].reverse().find((j) => n >= 3 * j.period) ?? (judged[0]);
+  const replaceWith = [...judged].reverse().find((j) => n >= 3 * j.period) ?? judged[0];
+  if (replaceWith === undefined) return { values: out, cleaned: 0 };
   // Keep the run that reaches the end: it may be the start of a new level.
   let end = n - 1;
   while (end >= 0 && judged.every((j) => j.isOutlier[end] === true)) end--;
