@@ -69,6 +69,10 @@ function judge(y: readonly number[], period: number, options: CleanOptions): Jud
   const k = options.cyclesEachSide ?? 3;
   const n = y.length;
   const baseline = new Array<number>(n);
+  // With exactly two others their median is their mean, so one flash crowd among them makes a
+  // normal point look like an outlier (and its replacement would be half the flash crowd):
+  // such a point must also be the odd one out of the three, i.e. far from their median.
+  const ofThree = new Array<number | undefined>(n);
   const others: number[] = [];
   for (let t = 0; t < n; t++) {
     others.length = 0;
@@ -79,6 +83,7 @@ function judge(y: readonly number[], period: number, options: CleanOptions): Jud
       if (after < n) others.push(y[after] as number);
     }
     baseline[t] = median(others);
+    if (others.length === 2) ofThree[t] = median([...others, y[t] as number]);
   }
   const residual = y.map((v, t) => v - (baseline[t] as number));
   const level = rollingMedian(residual, Math.max(3, levelWindow));
@@ -88,7 +93,14 @@ function judge(y: readonly number[], period: number, options: CleanOptions): Jud
   const expected = baseline.map((b, t) => b + (level[t] as number) + center);
   // A zero scale (e.g. a series that is mostly zeros) makes every non-typical point an
   // "outlier"; in that case there is no noise model to judge by, so nothing is flagged.
-  const isOutlier = scale > 0 ? error.map((e) => Math.abs(e - center) > threshold * scale) : new Array<boolean>(n).fill(false);
+  const far = (e: number): boolean => Math.abs(e - center) > threshold * scale;
+  const isOutlier =
+    scale > 0
+      ? error.map((e, t) => {
+          const m3 = ofThree[t];
+          return far(e) && (m3 === undefined || far((y[t] as number) - m3 - (level[t] as number)));
+        })
+      : new Array<boolean>(n).fill(false);
   return { period, isOutlier, expected };
 }
 

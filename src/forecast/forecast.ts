@@ -19,7 +19,7 @@ import { millis, type Millis } from '../spec/units.js';
 import { expand, runBacktest } from './backtest.js';
 import { buildCandidates } from './candidates.js';
 import { cleanOutliers } from './clean.js';
-import { calibrate, quantileBand } from './conformal.js';
+import { calibrate, FLOOR_MULTIPLE, quantileBand } from './conformal.js';
 import type { ForecastEngines } from './engines.js';
 import { fillGaps } from './impute.js';
 import { confirmPeriods } from './period-check.js';
@@ -129,6 +129,8 @@ function checkRequest(request: ForecastRequest): void {
   const { horizonSteps, series } = request;
   if (!Number.isInteger(horizonSteps) || horizonSteps < 1) throw new RangeError(`horizonSteps must be a whole number ≥ 1, got ${horizonSteps}`);
   if (!(series.stepMs > 0)) throw new RangeError(`series.stepMs must be positive, got ${series.stepMs}`);
+  const origins = request.backtestOrigins;
+  if (origins !== undefined && !(Number.isInteger(origins) && origins >= 1)) throw new RangeError(`backtestOrigins must be a whole number ≥ 1, got ${origins}`);
   for (const q of request.quantiles ?? []) {
     if (!(q > 0 && q < 1)) throw new RangeError(`quantile levels must be in (0, 1), got ${q}`);
   }
@@ -215,7 +217,8 @@ export function forecast(request: ForecastRequest): ForecastOutcome {
 
   const first = fit[0] as number;
   if (fit.every((v) => v === first)) {
-    return constantForecast(first, { start, stepMs, horizonSteps, levels, notes, fit: { ...fitInfo, cleaned: 0 } });
+    // Clamped like every other forecast: `nonNegative: true` on a negative constant gives 0.
+    return constantForecast(nonNegative ? Math.max(0, first) : first, { start, stepMs, horizonSteps, levels, notes, fit: { ...fitInfo, cleaned: 0 } });
   }
 
   // 3. Periods: from the step, kept when two cycles exist and the autocorrelation confirms them.
@@ -260,13 +263,13 @@ export function forecast(request: ForecastRequest): ForecastOutcome {
   }
 
   // 7. Quantiles from the backtest's out-of-sample errors of the chosen model.
-  const floor = 0.1 * meanAbs(raw.slice(-Math.min(raw.length, (daySteps ?? 24) * factor))) + 1e-9;
   const chosenForecasts = leaveOneOutForecasts(results, candidates.map((c) => c.name));
   // Errors at points the cleaner replaced (a flash crowd, an outage) are left out: such an
   // event is not forecastable, the reactive loop answers it, and counting it would widen
   // every band for days after.
   const outlier = (i: number): boolean => cleanedFinal.values[Math.floor(i / factor)] !== fit[Math.floor(i / factor)];
   const calibrationActuals = results.map((r) => r.actual.map((a, j) => (outlier(r.origin * factor + j) ? NaN : a)));
+  const floor = FLOOR_MULTIPLE * meanAbs(raw.slice(-Math.min(raw.length, (daySteps ?? 24) * factor))) + 1e-9;
   const calibration = calibrate(chosenForecasts, calibrationActuals, floor);
   const quantiles: Record<string, number[]> = {};
   let below: number[] | undefined;

@@ -43,7 +43,8 @@ export function mstlEts(
   try {
     model = mstl.ets(usable);
     model.fit(Float64Array.from(series));
-    const point = model.predict(Math.ceil(horizon / k)).point;
+    // Coarse: one bucket more than the horizon covers, so the last fine steps lie between two centres.
+    const point = model.predict(k === 1 ? horizon : Math.ceil(horizon / k) + 1).point;
     if (!point.every(Number.isFinite)) return undefined;
     return k === 1 ? point : interpolate(series[series.length - 1] as number, point, k).slice(0, horizon);
   } catch {
@@ -65,15 +66,21 @@ function averageBuckets(y: readonly number[], k: number): number[] {
 
 /**
  * Back to the fine step: each coarse value is the mean of its k steps, placed at the bucket's
- * centre, with straight lines between centres (the first bucket's line starts from the last
- * observed bucket). Example k = 3, last 0, forecast [3, 6] → 1, 2, 3, 4, 5, 6.
+ * centre, with straight lines between centres (the first line starts from the last observed
+ * bucket's mean at its centre; after the last centre the value is held). A straight line is
+ * continued exactly. Example k = 3, last 0 (a line 1 per step whose last bucket is −1, 0, 1),
+ * forecast [3, 6, 9] → 2, 3, 4, 5, 6, 7, 8, 9, 9.
  */
 function interpolate(last: number, coarse: readonly number[], k: number): number[] {
+  // Knot j sits at fine step (j − 1)·k + (k − 1)/2 (step 0 is the first forecast step).
+  const knots = [last, ...coarse];
   const out: number[] = [];
-  let previous = last;
-  for (const c of coarse) {
-    for (let j = 1; j <= k; j++) out.push(previous + ((c - previous) * j) / k);
-    previous = c;
+  for (let s = 0; s < coarse.length * k; s++) {
+    const x = (s - (k - 1) / 2) / k + 1;
+    const j = Math.min(Math.floor(x), knots.length - 1);
+    const a = knots[j] as number;
+    const b = knots[Math.min(j + 1, knots.length - 1)] as number;
+    out.push(a + (b - a) * (x - j));
   }
   return out;
 }

@@ -1,0 +1,73 @@
+// Confirming the day and the week from the data: clear cycles are kept, noise is not, and a
+// week is only kept when it adds something beyond the daily cycle.
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../spec/random.js';
+import { confirmPeriods } from './period-check.js';
+import type { SeasonalPeriod } from './periods.js';
+
+/** Gaussian-ish noise with unit variance: the sum of 6 seeded uniforms, centred and scaled. */
+function gaussian(seed: number): () => number {
+  const random = mulberry32(seed);
+  return () => {
+    let sum = 0;
+    for (let i = 0; i < 6; i++) sum += random();
+    return (sum - 3) * Math.SQRT2;
+  };
+}
+
+const HOURLY: SeasonalPeriod[] = [
+  { name: 'day', steps: 24 },
+  { name: 'week', steps: 168 },
+];
+const dailySine = (t: number, daySteps: number): number => 100 + 50 * Math.sin((2 * Math.PI * t) / daySteps);
+const weekend = (t: number): boolean => Math.floor(t / 24) % 7 >= 5;
+
+describe('confirmPeriods', () => {
+  it('confirms nothing when there is nothing to confirm', () => {
+    expect(confirmPeriods([1, 2, 3], [])).toEqual({ confirmed: [], rejected: [] });
+  });
+
+  it.each([
+    { step: 'hourly', daySteps: 24, days: 7 },
+    { step: '5-minute', daySteps: 288, days: 5 },
+  ])('confirms the day of a pure daily sine ($step, $days days)', ({ daySteps, days }) => {
+    const y = Array.from({ length: days * daySteps }, (_, t) => dailySine(t, daySteps));
+    expect(confirmPeriods(y, [{ name: 'day', steps: daySteps }])).toEqual({ confirmed: [{ name: 'day', steps: daySteps }], rejected: [] });
+  });
+
+  it.each([1, 2, 3])('confirms nothing in white noise (seed %i, 21 days hourly)', (seed) => {
+    const noise = gaussian(seed);
+    const y = Array.from({ length: 21 * 24 }, () => 100 + 10 * noise());
+    const check = confirmPeriods(y, HOURLY);
+    expect(check.confirmed).toEqual([]);
+    expect(check.rejected.map((r) => r.name)).toEqual(['day', 'week']);
+    for (const r of check.rejected) expect(r.reason).toMatch(/within the 90 % limit/);
+  });
+
+  it('confirms the week when weekends are lower (21 days hourly)', () => {
+    const noise = gaussian(4);
+    const y = Array.from({ length: 21 * 24 }, (_, t) => (weekend(t) ? 0.5 : 1) * dailySine(t, 24) + 5 * noise());
+    expect(confirmPeriods(y, HOURLY)).toEqual({ confirmed: HOURLY, rejected: [] });
+  });
+
+  it('does not confirm the week of a daily pattern repeated every day, and says why', () => {
+    // 35 days, so that the week's autocorrelation clears the limit and the day-vs-week
+    // comparison is what decides: a week ago is no closer to now than a day ago. One day's
+    // values repeated exactly (sin(2πt/24) for large t differs from t − 24 in the last bits,
+    // and the comparison would then be decided by rounding).
+    const oneDay = Array.from({ length: 24 }, (_, h) => dailySine(h, 24));
+    const y = Array.from({ length: 35 * 24 }, (_, t) => oneDay[t % 24] as number);
+    const check = confirmPeriods(y, HOURLY);
+    expect(check.confirmed).toEqual([{ name: 'day', steps: 24 }]);
+    expect(check.rejected).toHaveLength(1);
+    expect(check.rejected[0]?.name).toBe('week');
+    expect(check.rejected[0]?.reason).toMatch(/no weekly pattern beyond the daily one/);
+  });
+
+  it('does not confirm the week of a daily pattern when its autocorrelation is too weak (21 days)', () => {
+    const y = Array.from({ length: 21 * 24 }, (_, t) => dailySine(t, 24));
+    const check = confirmPeriods(y, HOURLY);
+    expect(check.confirmed).toEqual([{ name: 'day', steps: 24 }]);
+    expect(check.rejected[0]?.reason).toMatch(/^autocorrelation at 168 steps is 0\.\d{3}, within the 90 % limit 0\.\d{3}$/);
+  });
+});
