@@ -95,8 +95,8 @@ describe('mstlEts with a fake engine', () => {
     { what: 'a partial bucket dropped at the start', n: 601, horizon: 10 },
     { what: 'a horizon of whole buckets', n: 602, horizon: 9 },
     { what: 'one step', n: 600, horizon: 1 },
-  ])('coarsens 5-minute data by 3 and continues a straight line exactly ($what)', ({ n, horizon }) => {
-    // daySteps 288 > 96: fitted on means of 3 steps (period 288 → 96). The coarse forecast
+  ])('coarsens 5-minute data by MSTL_COARSEN and continues a straight line exactly ($what)', ({ n, horizon }) => {
+    // daySteps 288 > 96: fitted on means of MSTL_COARSEN steps (period 288 → 48). The coarse forecast
     // of a line is the line's bucket means; back at the fine step it must be the line itself,
     // n, n + 1, … — each coarse mean sits at its bucket's centre, not at its end.
     const { engines, models } = fakeEngines(lineAnswer);
@@ -104,12 +104,12 @@ describe('mstlEts with a fake engine', () => {
     expect(f.map((v) => +v.toFixed(9))).toEqual(Array.from({ length: horizon }, (_, h) => n + h));
     const model = models[0] as FakeMstl;
     expect(model.periods).toEqual([288 / MSTL_COARSEN]);
-    expect(model.fitted).toHaveLength(Math.floor(n / 3));
-    expect(model.fitted.at(-1)).toBe(n - 2); // the last bucket ends at the last point
+    expect(model.fitted).toHaveLength(Math.floor(n / MSTL_COARSEN));
+    expect(model.fitted.at(-1)).toBe(n - 1 - (MSTL_COARSEN - 1) / 2); // the last bucket ends at the last point
     expect(model.freed).toBe(true);
   });
 
-  it('does not coarsen when a period is not a multiple of 3 or the day is short', () => {
+  it('does not coarsen when a period is not a multiple of MSTL_COARSEN or the day is short', () => {
     const { engines, models } = fakeEngines(lineAnswer);
     mstlEts(engines, line(600), [200], 5, 288);
     mstlEts(engines, line(600), [96], 5, 96);
