@@ -2,7 +2,7 @@
 // week is only kept when it adds something beyond the daily cycle.
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../spec/random.js';
-import { confirmPeriods } from './period-check.js';
+import { confirmPeriods, shortHistoryCheck } from './period-check.js';
 import type { SeasonalPeriod } from './periods.js';
 
 /** Gaussian-ish noise with unit variance: the sum of 6 seeded uniforms, centred and scaled. */
@@ -64,10 +64,48 @@ describe('confirmPeriods', () => {
     expect(check.rejected[0]?.reason).toMatch(/no weekly pattern beyond the daily one/);
   });
 
-  it('does not confirm the week of a daily pattern when its autocorrelation is too weak (21 days)', () => {
+  it('does not confirm the week of a daily sine over 21 days (3 weeks: the short-history test passes, the day-vs-week margin rejects)', () => {
     const y = Array.from({ length: 21 * 24 }, (_, t) => dailySine(t, 24));
     const check = confirmPeriods(y, HOURLY);
     expect(check.confirmed).toEqual([{ name: 'day', steps: 24 }]);
-    expect(check.rejected[0]?.reason).toMatch(/^autocorrelation at 168 steps is 0\.\d{3}, within the 90 % limit 0\.\d{3}$/);
+    expect(check.rejected[0]?.reason).toMatch(/the week must be 10 % closer\): no weekly pattern beyond the daily one$/);
+  });
+
+  it('rejects a week by the M4 limit when the short-history test does not apply (28 days of noise around a daily sine)', () => {
+    const noise = gaussian(9);
+    const y = Array.from({ length: 28 * 24 }, (_, t) => dailySine(t, 24) + 40 * noise());
+    const check = confirmPeriods(y, HOURLY);
+    expect(check.confirmed).not.toContainEqual({ name: 'week', steps: 168 });
+  });
+});
+
+describe('short histories (under SHORT_HISTORY_CYCLES cycles)', () => {
+  const DAY = [{ name: 'day', steps: 288 }] as const;
+  it.each([2, 3])('confirms the day of a noisy daily sine over %i days', (days) => {
+    const noise = gaussian(7);
+    const y = Array.from({ length: days * 288 }, (_, t) => dailySine(t, 288) + 5 * noise());
+    expect(confirmPeriods(y, DAY).confirmed).toEqual(DAY);
+  });
+
+  it.each([1, 2, 3])('does not confirm a day in a random walk over 3 days (seed %i)', (seed) => {
+    const noise = gaussian(seed);
+    let level = 100;
+    const y = Array.from({ length: 3 * 288 }, () => (level += noise()));
+    const check = confirmPeriods(y, DAY);
+    expect(check.confirmed).toEqual([]);
+    expect(check.rejected[0]?.reason).toMatch(/with under 4 cycles/);
+  });
+
+  it.each([1, 2, 3])('does not confirm a day in white noise over 2 days (seed %i)', (seed) => {
+    const noise = gaussian(seed);
+    const y = Array.from({ length: 2 * 288 }, () => 100 + noise());
+    expect(confirmPeriods(y, DAY).confirmed).toEqual([]);
+  });
+
+  it('gives the short-history numbers in the reason', () => {
+    const check = shortHistoryCheck([1, 2, 3, 4, 5, 6, 7, 8], 4);
+    // A straight line: one cycle ago correlates perfectly but is further than half a cycle ago.
+    expect(check.confirmed).toBe(false);
+    expect(check.reason).toMatch(/correlation with one cycle ago 1\.000.*distance to one cycle ago 4\.000 vs half a cycle ago 2\.000/);
   });
 });
