@@ -99,7 +99,7 @@ export interface PredictiveSpec {
 }
 
 export interface ScaleDirection {
-  /** Look-back window: scale to the max (up) or min (down) recommendation within it. */
+  /** Look-back window, as the Kubernetes HPA: scale up only to the lowest and down only to the highest recommendation within it. */
   stabilizationMs: Millis;
   /** Minimum time after a scaling action in this direction before the next one. */
   cooldownMs: Millis;
