@@ -35,6 +35,8 @@ export interface M4PartResult {
   rStatus: Partial<Record<string, RStatusCounts>>;
   /** R's model description per series and method, for the JSON. */
   rModels: Partial<Record<string, string[]>>;
+  /** The model rollcast chose per series (or why it gave no forecast), for the JSON. */
+  oursModelPerSeries: string[];
   nodeSeconds: number;
   rProcessSeconds?: number;
 }
@@ -61,6 +63,7 @@ export async function runM4Part(all: readonly M4Series[], options: M4PartOptions
 
   const methods: Record<string, UnitScore[]> = { ours: [], snaive: [], naive2: [] };
   const oursModels: Record<string, number> = {};
+  const oursModelPerSeries: string[] = [];
   let oursFailed = 0;
   const nodeStarted = performance.now();
   // One untimed call first, so WASM and JIT warm-up are not charged to the first series
@@ -71,6 +74,7 @@ export async function runM4Part(all: readonly M4Series[], options: M4PartOptions
     const ours = runOurs(series, M4_HORIZON, options.engines);
     if (ours.ok) oursModels[ours.model] = (oursModels[ours.model] ?? 0) + 1;
     else oursFailed++;
+    oursModelPerSeries.push(ours.ok ? ours.model : `failed: ${ours.why}`);
     methods.ours?.push(
       scoreOrFallback({ fit: u.fit, actual: u.test, scalePeriod: M4_SEASONALITY, fallbackMean: u.snaive, forecast: ours.ok ? ours : undefined, ms: ours.ms }),
     );
@@ -113,6 +117,7 @@ export async function runM4Part(all: readonly M4Series[], options: M4PartOptions
     skipped,
     rStatus,
     rModels,
+    oursModelPerSeries,
     nodeSeconds,
     ...(rProcessSeconds !== undefined && { rProcessSeconds }),
   };

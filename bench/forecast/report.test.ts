@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownTable, millis, parsePublishedAccuracy, renderM4, renderTrace, renderTraceSummary, selectPublished, summarizeTraces, times, type TraceReport } from './report.js';
+import { markdownTable, millis, modelCounts, parsePublishedAccuracy, renderM4, renderTrace, renderTraceSummary, selectPublished, summarizeTraces, times, type TraceReport } from './report.js';
 import type { UnitScore } from './score.js';
 
 const CSV = `method_id,first_author(github),type,hourly_sMAPE,hourly_MASE,hourly_OWA,overall_sMAPE,overall_OWA
@@ -31,6 +31,11 @@ describe('published M4 rows', () => {
 });
 
 describe('formatting', () => {
+  it('model counts: most frequent first, ties by name, the rest summed', () => {
+    expect(modelCounts({ b: 2, a: 2, c: 5 })).toBe('c ×5, a ×2, b ×2');
+    expect(modelCounts({ b: 2, a: 2, c: 5, d: 1 }, 2)).toBe('c ×5, a ×2, and 2 more (3 units)');
+    expect(modelCounts({})).toBe('');
+  });
   it('Markdown table in the house style', () => {
     expect(markdownTable(['a', 'b'], ['l', 'r'], [['x', '1']])).toBe('| a | b |\n|---|--:|\n| x | 1 |');
   });

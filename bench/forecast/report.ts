@@ -39,6 +39,18 @@ export function markdownTable(headers: readonly string[], align: readonly ('l' |
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
 
+/**
+ * "mstl-ets ×90, snaive-day ×25, … and 40 more (70 series)": the models rollcast chose, most
+ * frequent first (ties by name), the first `top` of them; the full counts are in --json.
+ */
+export function modelCounts(counts: Readonly<Record<string, number>>, top = 8): string {
+  const sorted = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = sorted.slice(0, top).map(([m, n]) => `${m} ×${n}`);
+  const rest = sorted.slice(top);
+  if (rest.length > 0) shown.push(`and ${rest.length} more (${rest.reduce((a, [, n]) => a + n, 0)} units)`);
+  return shown.join(', ');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Published M4 rows
 
@@ -120,10 +132,7 @@ export function renderM4(report: M4Report): string {
     ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     [...rows, ...published],
   );
-  const models = Object.entries(report.oursModels)
-    .sort((a, b) => b[1] - a[1])
-    .map(([m, n]) => `${m} ×${n}`)
-    .join(', ');
+  const models = modelCounts(report.oursModels);
   return [
     `## M4 hourly (${report.split} split): ${report.series} series, horizon ${report.horizon}`,
     '',
@@ -166,9 +175,7 @@ export function renderTrace(trace: TraceReport): string {
   });
   const step = trace.rawStepMs === undefined ? minutes(trace.stepMs) : `${minutes(trace.stepMs)} (summed from ${minutes(trace.rawStepMs)})`;
   const periods = [...new Set(trace.rPeriods)].join(' / ');
-  const models = Object.entries(trace.oursModels)
-    .map(([m, n]) => `${m} ×${n}`)
-    .join(', ');
+  const models = modelCounts(trace.oursModels);
   return [
     `### ${trace.name}`,
     '',

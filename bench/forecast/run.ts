@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 
   const raw: {
     settings: Flags & { dataDir: string; rVersion?: string };
-    m4?: Omit<M4PartResult, 'report'> & { methods: M4PartResult['report']['methods'] };
+    m4?: Omit<M4PartResult, 'report'> & Pick<M4PartResult['report'], 'methods' | 'oursModels'>;
     traces?: TracesPartResult;
   } = { settings: { ...flags, dataDir: dir, ...(rVersion !== undefined && { rVersion }) } };
   const saveJson = async () => {
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     console.log(`Node side ${result.nodeSeconds.toFixed(1)} s${result.rProcessSeconds === undefined ? '' : `, Rscript process ${result.rProcessSeconds.toFixed(0)} s`}.`);
     console.log('');
     const { report, ...rest } = result;
-    raw.m4 = { ...rest, methods: report.methods };
+    raw.m4 = { ...rest, methods: report.methods, oursModels: report.oursModels };
     await saveJson();
   }
 

@@ -9,6 +9,7 @@ import { ApiClient, DEFAULT_URL, findToken } from './client.js';
 import { CliError } from './errors.js';
 // A type only (erased): the command itself is still imported lazily below.
 import type { ForecastOptions } from './commands/forecast.js';
+import type { BacktestFlags } from './commands/backtest.js';
 
 const DEFAULT_DATA_DIR = './.rollcast';
 
@@ -166,6 +167,21 @@ export function buildProgram(): Command {
     .action(async (o: ForecastOptions) => {
       const { forecastCommand } = await import('./commands/forecast.js');
       await forecastCommand(o);
+    });
+
+  program
+    .command('backtest')
+    .description('replay a load trace against scaling policies, offline: cost, unserved load and the SPEC RG elasticity metrics per policy')
+    .requiredOption('--trace <file>', 'a timestamp,value CSV load trace (counts per step)')
+    .requiredOption('--warmup <d>', 'time from starting a replica to it serving, e.g. 2m')
+    .option('--per-replica <rps>', "a replica's full capacity in requests per second (default: derived so the evaluation window's p99 needs 20 replicas)")
+    .option('--policies <list>', 'comma separated: hybrid, predictive, reactive, aws-like, knative-like, oracle (default all)')
+    .option('--eval-days <n>', 'days scored at the end of the trace; earlier data is history (default 7)')
+    .option('--json', 'print the results as JSON (shares as fractions)')
+    .option('--chart <file.html>', 'a chart of load, forecast band and replicas per policy (not yet)')
+    .action(async (o: BacktestFlags) => {
+      const { backtestCommand } = await import('./commands/backtest.js');
+      await backtestCommand(o);
     });
 
   return program;

@@ -1,0 +1,96 @@
+// `npm run build && node dist/bench/scaling/run.js`: every scaling policy on every trace in
+// ../shared/data/traces (or ROLLCAST_DATA_DIR/traces) in one run (issue 4, "Benchmark:
+// bench/scaling"): per-replica capacity derived so the evaluation window's p99 needs 20
+// replicas, warm-up 2 minutes, 1-minute ticks, the last 7 days scored (window.ts for shorter
+// traces), earlier data as history. Prints Markdown (per trace, then the summary) on stdout,
+// progress on stderr.
+//
+// Flags: --traces name1,name2 (file names without .csv, or prefixes).
+
+import { Command } from 'commander';
+import { loadForecastEngines } from '../../src/controller/augurs.js';
+import { POLICY_NAMES, runBacktest } from '../../src/sim/index.js';
+import { MINUTE } from '../../src/spec/duration.js';
+import { dataDir, loadTraces } from '../forecast/data.js';
+import { renderSummary, renderTrace, type TraceResult } from './report.js';
+import { evalWindow } from './window.js';
+
+const WARMUP_MS = 2 * MINUTE;
+const TICK_MS = MINUTE;
+
+const program = new Command()
+  .name('bench:scaling')
+  .description('every scaling policy on every load trace: replica-hours and unserved load against the oracle')
+  .option('--traces <names>', 'only these traces (file names without .csv, or prefixes), comma-separated');
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const flags = program.parse().opts<{ traces?: string }>();
+  const dir = dataDir();
+  const filter = flags.traces?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const { traces, unmatched } = await loadTraces(dir, filter);
+  if (unmatched.length > 0) log(`--traces: no trace matches ${unmatched.join(', ')}`);
+  const engines = loadForecastEngines();
+
+  console.log('# Scaling benchmark');
+  console.log('');
+  console.log(
+    `${new Date().toISOString()}; Node ${process.version}; data ${dir}; policies ${POLICY_NAMES.join(', ')}; warm-up 2m, tick 1m; ` +
+      'per-replica capacity so the evaluation window’s p99 needs 20 replicas; the last 7 days evaluated, earlier data as history.',
+  );
+  console.log('');
+
+  const results: TraceResult[] = [];
+  const skipped: string[] = [];
+  for (const trace of traces) {
+    const { series } = trace;
+    const spanMs = series.values.length * series.stepMs;
+    const window = evalWindow(spanMs, TICK_MS);
+    if (!window.ok) {
+      skipped.push(`${trace.name}: ${window.why}; not scored.`);
+      continue;
+    }
+    const began = performance.now();
+    let last = began;
+    log(`${trace.name}: ${series.values.length} points, evaluating ${(window.evalMs / 86_400_000).toFixed(2)} days`);
+    const result = runBacktest(
+      series,
+      {
+        warmupMs: WARMUP_MS,
+        tickMs: TICK_MS,
+        evalMs: window.evalMs,
+        onProgress: (done, total, name) => {
+          const now = performance.now();
+          log(`  ${done}/${total} ${name} ${((now - last) / 1000).toFixed(1)} s`);
+          last = now;
+        },
+      },
+      POLICY_NAMES,
+      engines,
+    );
+    const t: TraceResult = {
+      name: trace.name,
+      stepMs: series.stepMs,
+      spanMs,
+      evalMs: result.evalEnd - result.evalStart,
+      shortened: window.shortened,
+      perReplica: result.perReplica,
+      seconds: (performance.now() - began) / 1000,
+      policies: result.policies.map((p) => p.metrics),
+    };
+    results.push(t);
+    console.log(renderTrace(t));
+    console.log('');
+  }
+  for (const line of skipped) console.log(line);
+  if (skipped.length > 0) console.log('');
+  console.log('## Summary');
+  console.log('');
+  console.log(renderSummary(results));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

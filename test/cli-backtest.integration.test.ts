@@ -1,0 +1,202 @@
+// `rollcast backtest` as a user runs it: the compiled entry point (dist/src/cli/main.js; npm
+// test builds it first) in a child process, offline, on a fixture trace this test writes into
+// a temporary directory: 3 days at 5 minutes of a daily sine plus seeded noise, the last day
+// scored. The cheap policies (reactive, oracle) carry most checks; one run adds hybrid, whose
+// hourly forecast refits make it the slow one (about 25 refits over 1 day).
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../src/spec/random.js';
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const MAIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
+
+const STEP_MS = 5 * 60_000;
+const DAY_STEPS = 288;
+const START_MS = Date.UTC(2024, 4, 1); // 2024-05-01T00:00:00Z
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `rollcast backtest …args` from the repo root, with no control plane in the environment. */
+async function backtest(args: string[]): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.ROLLCAST_URL;
+  delete env.ROLLCAST_ADMIN_TOKEN;
+  try {
+    const { stdout, stderr } = await run(process.execPath, [MAIN, 'backtest', ...args], { cwd: REPO, env, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: unknown; stdout?: string; stderr?: string };
+    // A numeric code is the CLI's exit code; anything else (killed, not spawned) is a test failure.
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** A failed run: non-zero exit, one `rollcast: …` line matching `message`, no stack trace. */
+function expectFailure(res: CliResult, message: RegExp): void {
+  expect(res.code, res.stderr).not.toBe(0);
+  expect(res.stdout).toBe('');
+  expect(res.stderr).toMatch(/^rollcast: /);
+  expect(res.stderr).toMatch(message);
+  expect(res.stderr).not.toMatch(/\n\s+at /);
+}
+
+/** Requests per 5 minutes: a daily sine around 100 rps with ±5 % uniform noise, seeded. */
+function traceCsv(days: number, seed = 7): string {
+  const rand = mulberry32(seed);
+  const rows = ['timestamp,value'];
+  for (let i = 0; i < days * DAY_STEPS; i++) {
+    const rps = (100 - 60 * Math.cos((2 * Math.PI * i) / DAY_STEPS)) * (1 + (rand() - 0.5) * 0.1);
+    rows.push(`${new Date(START_MS + i * STEP_MS).toISOString().replace('.000Z', 'Z')},${(rps * 300).toFixed(1)}`);
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+interface PolicyJson {
+  policy: string;
+  replicaHours: number;
+  unservedShare: number;
+  underProvisionedTimeShare: number;
+  accuracyU: number;
+  accuracyO: number;
+  timeshareU: number;
+  timeshareO: number;
+  jitter: number;
+  actions: number;
+}
+interface BacktestJson {
+  perReplica: number;
+  warmupMs: number;
+  policies: PolicyJson[];
+}
+
+const POLICY_KEYS = ['policy', 'replicaHours', 'unservedShare', 'underProvisionedTimeShare', 'accuracyU', 'accuracyO', 'timeshareU', 'timeshareO', 'jitter', 'actions'];
+
+function expectShape(json: BacktestJson, policies: string[]): void {
+  expect(Object.keys(json)).toEqual(['perReplica', 'warmupMs', 'policies']);
+  expect(json.perReplica).toBeGreaterThan(0);
+  expect(json.policies.map((p) => p.policy)).toEqual(policies);
+  for (const p of json.policies) {
+    expect(Object.keys(p)).toEqual(POLICY_KEYS);
+    for (const key of POLICY_KEYS.slice(1)) expect(Number.isFinite(p[key as keyof PolicyJson]), `${p.policy}.${key}`).toBe(true);
+    for (const share of [p.unservedShare, p.underProvisionedTimeShare, p.timeshareU, p.timeshareO]) {
+      expect(share).toBeGreaterThanOrEqual(0);
+      expect(share).toBeLessThanOrEqual(1);
+    }
+    expect(p.replicaHours).toBeGreaterThan(0);
+    expect(Number.isInteger(p.actions)).toBe(true);
+  }
+}
+
+const byName = (json: BacktestJson, name: string): PolicyJson => {
+  const p = json.policies.find((x) => x.policy === name);
+  if (p === undefined) throw new Error(`no ${name} in ${JSON.stringify(json)}`);
+  return p;
+};
+
+let dir: string;
+let trace: string;
+const file = (name: string): string => join(dir, name);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rollcast-backtest-'));
+  trace = file('trace.csv');
+  await writeFile(trace, traceCsv(3));
+});
+
+afterAll(async () => {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe('rollcast backtest', () => {
+  it('--json: the issue’s shape, derived capacity, the oracle never misses', async () => {
+    const res = await backtest(['--trace', trace, '--warmup', '2m', '--eval-days', '1', '--policies', 'reactive,oracle', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    // Not a TTY: no progress bar.
+    expect(res.stderr).toBe('');
+    const json = JSON.parse(res.stdout) as BacktestJson;
+    expectShape(json, ['reactive', 'oracle']);
+    expect(json.warmupMs).toBe(120_000);
+    // The last day's p99 (about 160 rps × noise) needs 20 replicas.
+    expect(json.perReplica).toBeGreaterThan(150 / 20);
+    expect(json.perReplica).toBeLessThan(175 / 20);
+    const oracle = byName(json, 'oracle');
+    expect(oracle.unservedShare).toBe(0);
+    expect(oracle.underProvisionedTimeShare).toBe(0);
+    const ratio = byName(json, 'reactive').replicaHours / oracle.replicaHours;
+    expect(Number.isFinite(ratio)).toBe(true);
+    // A 70 % target pays more than the physical limit.
+    expect(ratio).toBeGreaterThan(1);
+  });
+
+  it('prints the derived capacity and a table with the ratio to the oracle', async () => {
+    const res = await backtest(['--trace', trace, '--warmup', '2m', '--eval-days', '1', '--policies', 'reactive']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^backtest of .*trace\.csv$/m);
+    expect(res.stdout).toMatch(/^evaluated: 2024-05-03T00:00:00Z → 2024-05-04T00:00:00Z \(1 days\), after 2 days of history$/m);
+    expect(res.stdout).toMatch(/^capacity: {2}[\d.]+ rps per replica \(derived: the evaluation window’s p99 needs 20 replicas/m);
+    expect(res.stdout).toMatch(/^POLICY\s+REPLICA-H\s+UNSERVED %.*REPLICA-H \/ ORACLE$/m);
+    // The oracle runs for the ratio but is shown only when asked for.
+    expect(res.stdout).toMatch(/^reactive\s+[\d.]+\s+[\d.]+\s+.*\s+\d\.\d{3}×$/m);
+    expect(res.stdout).not.toMatch(/^oracle/m);
+  });
+
+  it('hybrid with a given capacity', async () => {
+    const res = await backtest(['--trace', trace, '--warmup', '2m', '--eval-days', '1', '--per-replica', '8', '--policies', 'hybrid,oracle', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const json = JSON.parse(res.stdout) as BacktestJson;
+    expectShape(json, ['hybrid', 'oracle']);
+    expect(json.perReplica).toBe(8);
+    expect(byName(json, 'oracle').unservedShare).toBe(0);
+    const hybrid = byName(json, 'hybrid');
+    expect(Number.isFinite(hybrid.replicaHours / byName(json, 'oracle').replicaHours)).toBe(true);
+    // A smooth daily cycle is what a forecast gets right: almost nothing unserved.
+    expect(hybrid.unservedShare).toBeLessThan(0.01);
+  });
+
+  describe('bad input', () => {
+    it('an unreadable file', async () => {
+      expectFailure(await backtest(['--trace', file('missing.csv'), '--warmup', '2m']), /--trace: cannot read .*missing\.csv: no such file/);
+      expectFailure(await backtest(['--trace', dir, '--warmup', '2m']), /--trace: cannot read .*: it is a directory/);
+    });
+
+    it('a bad CSV: the parser’s message with the line', async () => {
+      const bad = file('bad.csv');
+      await writeFile(bad, 'timestamp,value\n2024-05-01T00:00:00Z,1\n2024-05-01T00:05:00Z,2\n2024-05-01T00:10:00Z,abc\n');
+      const res = await backtest(['--trace', bad, '--warmup', '2m']);
+      expectFailure(res, /bad\.csv: line 4: .*abc/);
+      expect(res.code).toBe(1);
+    });
+
+    it.each([
+      { args: ['--warmup', 'soon'], message: /--warmup "soon" is not a duration/ },
+      { args: ['--warmup', '2m', '--per-replica', '0'], message: /--per-replica "0" must be a positive number/ },
+      { args: ['--warmup', '2m', '--per-replica', 'lots'], message: /--per-replica "lots" must be a positive number/ },
+      { args: ['--warmup', '2m', '--policies', 'reactive,hpa'], message: /--policies: unknown policy "hpa"; choose from hybrid, predictive, reactive, aws-like, knative-like, oracle/ },
+      { args: ['--warmup', '2m', '--eval-days', '3'], message: /--eval-days 3 is not shorter than .*trace\.csv \(3 days\)/ },
+      { args: ['--warmup', '2m'], message: /--eval-days 7 is not shorter than .*trace\.csv \(3 days\)/ },
+      { args: ['--warmup', '2m', '--chart', 'out.html'], message: /--chart is not implemented yet/ },
+    ])('$message', async ({ args, message }) => {
+      const res = await backtest(['--trace', trace, ...args]);
+      expectFailure(res, message);
+      expect(res.code).toBe(2);
+    });
+
+    it('a missing --warmup (commander names the flag)', async () => {
+      const res = await backtest(['--trace', trace]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(/required option '--warmup <d>' not specified/);
+    });
+  });
+});
