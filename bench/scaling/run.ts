@@ -21,19 +21,23 @@ const TICK_MS = MINUTE;
 const program = new Command()
   .name('bench:scaling')
   .description('every scaling policy on every load trace: replica-hours and unserved load against the oracle')
-  .option('--traces <names>', 'only these traces (file names without .csv, or prefixes), comma-separated');
+  .option('--traces <names>', 'only these traces (file names without .csv, or prefixes), comma-separated')
+  .option('--split <split>', 'report: score the last 7 days; tune: drop them first and score the 7 days before (for tuning without seeing the scored week)', 'report')
+  .option('--quantile <q>', 'forecast quantile for hybrid/predictive (default: the simulator default)', Number)
+  .option('--utilization <u>', 'target utilization for hybrid/predictive (default: the simulator default)', Number);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const flags = program.parse().opts<{ traces?: string }>();
+  const flags = program.parse().opts<{ traces?: string; split: string; quantile?: number; utilization?: number }>();
+  if (flags.split !== 'report' && flags.split !== 'tune') throw new Error(`--split must be report or tune, got ${flags.split}`);
   const dir = dataDir();
   const filter = flags.traces?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const { traces, unmatched } = await loadTraces(dir, filter);
   if (unmatched.length > 0) log(`--traces: no trace matches ${unmatched.join(', ')}`);
   const engines = loadForecastEngines();
 
-  console.log('# Scaling benchmark');
+  console.log(`# Scaling benchmark (${flags.split} split${flags.quantile === undefined ? '' : `, hybrid quantile ${flags.quantile}`}${flags.utilization === undefined ? '' : `, utilization ${flags.utilization}`})`);
   console.log('');
   console.log(
     `${new Date().toISOString()}; Node ${process.version}; data ${dir}; policies ${POLICY_NAMES.join(', ')}; warm-up 2m, tick 1m; ` +
@@ -44,7 +48,8 @@ async function main(): Promise<void> {
   const results: TraceResult[] = [];
   const skipped: string[] = [];
   for (const trace of traces) {
-    const { series } = trace;
+    // The tune split never sees the scored week: it is cut off before anything runs.
+    const series = flags.split === 'tune' ? { ...trace.series, values: trace.series.values.slice(0, trace.series.values.length - Math.round(7 * 86_400_000 / trace.series.stepMs)) } : trace.series;
     const spanMs = series.values.length * series.stepMs;
     const window = evalWindow(spanMs, TICK_MS);
     if (!window.ok) {
@@ -60,6 +65,8 @@ async function main(): Promise<void> {
         warmupMs: WARMUP_MS,
         tickMs: TICK_MS,
         evalMs: window.evalMs,
+        ...(flags.quantile !== undefined && { quantile: flags.quantile }),
+        ...(flags.utilization !== undefined && { utilization: flags.utilization }),
         onProgress: (done, total, name) => {
           const now = performance.now();
           log(`  ${done}/${total} ${name} ${((now - last) / 1000).toFixed(1)} s`);
