@@ -4,52 +4,21 @@
 // scored. The cheap policies (reactive, oracle) carry most checks; one run adds hybrid, whose
 // hourly forecast refits make it the slow one (about 25 refits over 1 day).
 
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../src/spec/random.js';
+import { expectFailure, runCli, type CliResult } from './helpers/cli.js';
 
-const run = promisify(execFile);
-const REPO = fileURLToPath(new URL('../', import.meta.url));
-const MAIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
 
 const STEP_MS = 5 * 60_000;
 const DAY_STEPS = 288;
 const START_MS = Date.UTC(2024, 4, 1); // 2024-05-01T00:00:00Z
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `rollcast backtest …args` from the repo root, with no control plane in the environment. */
-async function backtest(args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.ROLLCAST_URL;
-  delete env.ROLLCAST_ADMIN_TOKEN;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, 'backtest', ...args], { cwd: REPO, env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: unknown; stdout?: string; stderr?: string };
-    // A numeric code is the CLI's exit code; anything else (killed, not spawned) is a test failure.
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-/** A failed run: non-zero exit, one `rollcast: …` line matching `message`, no stack trace. */
-function expectFailure(res: CliResult, message: RegExp): void {
-  expect(res.code, res.stderr).not.toBe(0);
-  expect(res.stdout).toBe('');
-  expect(res.stderr).toMatch(/^rollcast: /);
-  expect(res.stderr).toMatch(message);
-  expect(res.stderr).not.toMatch(/\n\s+at /);
+/** Runs `rollcast backtest …args` (see helpers/cli.ts). */
+function backtest(args: string[]): Promise<CliResult> {
+  return runCli(['backtest', ...args], 60_000);
 }
 
 /** Requests per 5 minutes: a daily sine around 100 rps with ±5 % uniform noise, seeded. */

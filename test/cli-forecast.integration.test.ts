@@ -4,18 +4,13 @@
 // plus seeded noise) and small M4-layout files. Asserts what it prints, what it writes and
 // its exit code.
 
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../src/spec/random.js';
+import { expectFailure, runCli, type CliResult } from './helpers/cli.js';
 
-const run = promisify(execFile);
-const REPO = fileURLToPath(new URL('../', import.meta.url));
-const MAIN = join(REPO, 'dist', 'src', 'cli', 'main.js');
 
 const STEP_MS = 5 * 60_000;
 const DAY_STEPS = 288;
@@ -23,35 +18,9 @@ const START_MS = Date.UTC(2024, 4, 1); // 2024-05-01T00:00:00Z
 const POINTS = 4 * DAY_STEPS;
 const LAST_MS = START_MS + (POINTS - 1) * STEP_MS;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `rollcast forecast …args` from the repo root, with no control plane in the environment. */
-async function forecast(args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.ROLLCAST_URL;
-  delete env.ROLLCAST_ADMIN_TOKEN;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, 'forecast', ...args], { cwd: REPO, env, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: unknown; stdout?: string; stderr?: string };
-    // A numeric code is the CLI's exit code; anything else (killed, not spawned) is a test failure.
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-/** A failed run: non-zero exit, one `rollcast: …` line matching `message`, no stack trace. */
-function expectFailure(res: CliResult, message: RegExp): void {
-  expect(res.code, res.stderr).not.toBe(0);
-  expect(res.stdout).toBe('');
-  expect(res.stderr).toMatch(/^rollcast: /);
-  expect(res.stderr).toMatch(message);
-  expect(res.stderr).not.toMatch(/\n\s+at /);
+/** Runs `rollcast forecast …args` (see helpers/cli.ts). */
+function forecast(args: string[]): Promise<CliResult> {
+  return runCli(['forecast', ...args], 30_000);
 }
 
 /** A daily sine around 100 with ±5 uniform noise, seeded: the same file every run. */

@@ -4,18 +4,9 @@
 // alone. Plus the rolling median on a worked example.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../spec/random.js';
+import { gaussian } from '../spec/random.js';
 import { cleanOutliers, rollingMedian } from './clean.js';
 
-/** Gaussian-ish noise with unit variance: the sum of 6 seeded uniforms, centred and scaled. */
-function gaussian(seed: number): () => number {
-  const random = mulberry32(seed);
-  return () => {
-    let sum = 0;
-    for (let i = 0; i < 6; i++) sum += random();
-    return (sum - 3) * Math.SQRT2;
-  };
-}
 
 // 30-minute steps: a day is 48 steps; 14 days of a daily sine with noise σ = 3.
 const DAY = 48;

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadForecastEngines } from '../controller/augurs.js';
-import { mulberry32 } from '../spec/random.js';
+import { gaussian } from '../spec/random.js';
 import { millis } from '../spec/units.js';
 import type { ForecastEngines } from './engines.js';
 import { DEFAULT_QUANTILES, fitFactor, forecast, MAX_FIT_POINTS, quantileKey, type Forecast, type ForecastOutcome, type ForecastRequest } from './forecast.js';
@@ -14,15 +14,6 @@ import type { RegularSeries } from './series.js';
 
 const MINUTE = 60_000;
 
-/** Gaussian-ish noise with unit variance: the sum of 6 seeded uniforms, centred and scaled. */
-function gaussian(seed: number): () => number {
-  const random = mulberry32(seed);
-  return () => {
-    let sum = 0;
-    for (let i = 0; i < 6; i++) sum += random();
-    return (sum - 3) * Math.SQRT2;
-  };
-}
 
 const series = (stepMinutes: number, values: readonly number[], start = 0): RegularSeries => ({ start: millis(start), stepMs: stepMinutes * MINUTE, values });
 /** `count` points of `truth` plus σ · noise. */

@@ -6,19 +6,10 @@ import type { MSTL } from '@bsull/augurs/mstl';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadForecastEngines } from '../controller/augurs.js';
-import { mulberry32 } from '../spec/random.js';
+import { gaussian } from '../spec/random.js';
 import type { ForecastEngines } from './engines.js';
 import { autoEtsNonSeasonal, ETS_TAIL, MSTL_COARSEN, mstlEts, periodsWithTwoCycles } from './mstl-ets.js';
 
-/** Gaussian-ish noise with unit variance: the sum of 6 seeded uniforms, centred and scaled. */
-function gaussian(seed: number): () => number {
-  const random = mulberry32(seed);
-  return () => {
-    let sum = 0;
-    for (let i = 0; i < 6; i++) sum += random();
-    return (sum - 3) * Math.SQRT2;
-  };
-}
 const meanAbsError = (f: readonly number[], truth: (i: number) => number): number => f.reduce((s, v, i) => s + Math.abs(v - truth(i)), 0) / f.length;
 
 /** A stand-in for augurs' MSTL that records what it was given and answers with `answer`. */

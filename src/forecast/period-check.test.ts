@@ -1,19 +1,10 @@
 // Confirming the day and the week from the data: clear cycles are kept, noise is not, and a
 // week is only kept when it adds something beyond the daily cycle.
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../spec/random.js';
+import { gaussian } from '../spec/random.js';
 import { confirmPeriods, shortHistoryCheck } from './period-check.js';
 import type { SeasonalPeriod } from './periods.js';
 
-/** Gaussian-ish noise with unit variance: the sum of 6 seeded uniforms, centred and scaled. */
-function gaussian(seed: number): () => number {
-  const random = mulberry32(seed);
-  return () => {
-    let sum = 0;
-    for (let i = 0; i < 6; i++) sum += random();
-    return (sum - 3) * Math.SQRT2;
-  };
-}
 
 const HOURLY: SeasonalPeriod[] = [
   { name: 'day', steps: 24 },

@@ -36,3 +36,17 @@ export function shuffled<T>(items: readonly T[], random: Random): T[] {
   }
   return out;
 }
+
+/**
+ * Approximately standard normal draws (mean 0, variance 1) from `seed`: the Irwin–Hall sum
+ * of six uniforms, centred and scaled by √2 (six uniforms have variance 6/12 = ½). Bounded
+ * to ±3√2 ≈ ±4.24, which is what synthetic test series want: noise with no wild outliers.
+ */
+export function gaussian(seed: number): Random {
+  const random = mulberry32(seed);
+  return () => {
+    let sum = 0;
+    for (let i = 0; i < 6; i++) sum += random();
+    return (sum - 3) * Math.SQRT2;
+  };
+}
