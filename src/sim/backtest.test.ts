@@ -118,3 +118,13 @@ describe('no policy but the oracle reads the future', () => {
     for (const cut of cuts) samePrefix(full, decisions(make(), values.slice(0, cut), start, 5 * MINUTE));
   });
 });
+
+describe('the evaluation window', () => {
+  it.each([
+    { what: 'the whole trace', evalMs: 3 * DAY },
+    { what: 'more than the trace', evalMs: 4 * DAY },
+    { what: 'less than one tick', evalMs: 30_000 },
+  ])('refuses $what (no silent shortening)', ({ evalMs }) => {
+    expect(() => runBacktest(trace, { evalMs, perReplica: 100, warmupMs: 2 * MINUTE }, ['oracle'])).toThrow(/evaluation window of \d+ ticks must be at least 1 and shorter than the trace/);
+  });
+});

@@ -138,7 +138,13 @@ export function makePolicy(name: PolicyName, context: PolicyContext = {}): Polic
 export function backtestWindow(trace: PreparedTrace, evalMs: number, settleMs: number): { start: number; evalStart: number; end: number } {
   const { ticks } = trace;
   const endTick = ticks.loads.length;
-  const evalTick = Math.max(0, endTick - Math.floor(evalMs / ticks.tickMs));
+  const evalTicks = Math.floor(evalMs / ticks.tickMs);
+  // Scoring the whole trace (or more) leaves the policies no history to learn from, and a
+  // silently shortened window would report numbers for a window nobody asked for.
+  if (!(evalTicks >= 1 && evalTicks < endTick)) {
+    throw new RangeError(`evaluation window of ${evalTicks} ticks must be at least 1 and shorter than the trace (${endTick} ticks)`);
+  }
+  const evalTick = endTick - evalTicks;
   const startTick = Math.max(0, evalTick - Math.ceil(settleMs / ticks.tickMs));
   const at = (g: number): number => ticks.start + g * ticks.tickMs;
   return { start: at(startTick), evalStart: at(evalTick), end: at(endTick) };
