@@ -4,7 +4,7 @@
 // scored. The cheap policies (reactive, oracle) carry most checks; one run adds hybrid, whose
 // hourly forecast refits make it the slow one (about 25 refits over 1 day).
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,7 +134,37 @@ describe('rollcast backtest', () => {
     expect(hybrid.unservedShare).toBeLessThan(0.01);
   });
 
+  it('--chart: one self-contained HTML file with each policy’s replicas', async () => {
+    const chart = file('c.html');
+    const res = await backtest(['--trace', trace, '--warmup', '2m', '--eval-days', '1', '--policies', 'reactive,oracle', '--chart', chart]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toBe(`chart written to ${chart}\n`);
+    // The table is still printed.
+    expect(res.stdout).toMatch(/^reactive\s/m);
+    const html = await readFile(chart, 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain('uPlot');
+    expect(html).toContain('"reactive"');
+    expect(html).toContain('"oracle"');
+    expect(html).not.toMatch(/<script[^>]*\ssrc=|<link[^>]/i);
+    // The temporary file was renamed, not left behind.
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const m = /<script type="application\/json" id="chart-data">([^<]*)<\/script>/.exec(html);
+    const data = JSON.parse(m?.[1] ?? 'null') as { x: number[]; series: { label: string; values: number[] }[] };
+    // The evaluation window: the last day, one point per minute.
+    expect(data.x).toHaveLength(1440);
+    expect(data.x[0]).toBe(Date.UTC(2024, 4, 3) / 1000);
+    expect(data.series.map((s) => s.label)).toEqual(['demand (replicas)', 'reactive', 'oracle']);
+    for (const s of data.series) expect(s.values).toHaveLength(1440);
+  });
+
   describe('bad input', () => {
+    it('--chart in a missing directory: fails before running anything', async () => {
+      const res = await backtest(['--trace', trace, '--warmup', '2m', '--eval-days', '1', '--policies', 'reactive', '--chart', file('no-such-dir/c.html')]);
+      expectFailure(res, /--chart: cannot write .*no-such-dir\/c\.html: directory .*no-such-dir does not exist/);
+      expect(res.code).toBe(2);
+    });
+
     it('an unreadable file', async () => {
       expectFailure(await backtest(['--trace', file('missing.csv'), '--warmup', '2m']), /--trace: cannot read .*missing\.csv: no such file/);
       expectFailure(await backtest(['--trace', dir, '--warmup', '2m']), /--trace: cannot read .*: it is a directory/);
@@ -155,7 +185,6 @@ describe('rollcast backtest', () => {
       { args: ['--warmup', '2m', '--policies', 'reactive,hpa'], message: /--policies: unknown policy "hpa"; choose from hybrid, predictive, reactive, aws-like, knative-like, oracle/ },
       { args: ['--warmup', '2m', '--eval-days', '3'], message: /--eval-days 3 is not shorter than .*trace\.csv \(3 days\)/ },
       { args: ['--warmup', '2m'], message: /--eval-days 7 is not shorter than .*trace\.csv \(3 days\)/ },
-      { args: ['--warmup', '2m', '--chart', 'out.html'], message: /--chart is not implemented yet/ },
     ])('$message', async ({ args, message }) => {
       const res = await backtest(['--trace', trace, ...args]);
       expectFailure(res, message);

@@ -178,7 +178,7 @@ export function buildProgram(): Command {
     .option('--policies <list>', 'comma separated: hybrid, predictive, reactive, aws-like, knative-like, oracle (default all)')
     .option('--eval-days <n>', 'days scored at the end of the trace; earlier data is history (default 7)')
     .option('--json', 'print the results as JSON (shares as fractions)')
-    .option('--chart <file.html>', 'a chart of load, forecast band and replicas per policy (not yet)')
+    .option('--chart <file.html>', "write a self-contained HTML chart (uPlot inlined, works offline) of the evaluation window: demand in replicas and each chosen policy's ready replicas")
     .action(async (o: BacktestFlags) => {
       const { backtestCommand } = await import('./commands/backtest.js');
       await backtestCommand(o);

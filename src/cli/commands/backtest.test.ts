@@ -54,6 +54,7 @@ describe('flag checks', () => {
       evalMs: DAY / 2,
       json: true,
     });
+    expect(checkFlags({ trace: 't.csv', warmup: '2m', chart: 'c.html' }).chart).toBe('c.html');
   });
   it.each([
     { flags: { warmup: 'soon' }, message: /--warmup "soon" is not a duration/ },
@@ -65,7 +66,7 @@ describe('flag checks', () => {
     { flags: { warmup: '2m', evalDays: '0.0001' }, message: /--eval-days "0.0001" is shorter than one 1m tick/ },
     { flags: { warmup: '2m', policies: 'hybrid,hpa' }, message: /--policies: unknown policy "hpa"; choose from hybrid, predictive/ },
     { flags: { warmup: '2m', policies: ' , ' }, message: /--policies is empty/ },
-    { flags: { warmup: '2m', chart: 'out.html' }, message: /--chart is not implemented yet/ },
+    { flags: { warmup: '2m', chart: ' ' }, message: /--chart needs a file name/ },
   ])('$message', ({ flags, message }) => {
     const err = cliError(() => checkFlags({ trace: 't.csv', ...flags }));
     expect(err.message).toMatch(message);

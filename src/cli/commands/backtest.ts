@@ -10,19 +10,24 @@
 //   it is history the policies learn from, so the window must be shorter than the trace.
 // - The oracle always runs (it is cheap): its replica-hours are the table's last column, the
 //   physical limit the others are compared with. It is printed only when asked for.
-// - `--chart out.html` of the issue is not implemented yet.
+// - `--chart out.html`: one self-contained HTML page (uPlot inlined, no network; see
+//   ../chart-html.ts) of the evaluation window: demand in replicas and each chosen policy's
+//   ready replicas. The path's directory is checked before the (long) simulation runs; the
+//   file is written to a temporary name beside it and renamed, so a reader never sees half.
 //
 // The flag checks and the rendering are pure functions exported for the unit tests;
 // `backtestCommand` is the shell around them.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { loadForecastEngines } from '../../controller/augurs.js';
 import type { ForecastEngines } from '../../forecast/engines.js';
 import type { RegularSeries } from '../../forecast/series.js';
 import { parseTraceCsv } from '../../forecast/trace-csv.js';
-import { POLICY_NAMES, runBacktest, type PolicyMetrics, type PolicyName } from '../../sim/index.js';
+import { POLICY_NAMES, runBacktest, type PolicyMetrics, type PolicyName, type PolicyOutcome } from '../../sim/index.js';
 import { checkDuration, DAY, formatDuration, MINUTE } from '../../spec/duration.js';
+import { backtestChartHtml, readUplotAssets, type ChartInput } from '../chart-html.js';
 import { CliError } from '../errors.js';
 import { formatTable } from '../table.js';
 import { isoTime } from './forecast.js';
@@ -53,6 +58,8 @@ export interface BacktestPlan {
   readonly policies: readonly PolicyName[];
   readonly evalMs: number;
   readonly json: boolean;
+  /** `--chart`: the HTML file to write. */
+  readonly chart?: string;
 }
 
 /** The `--json` document (shares as fractions). */
@@ -110,7 +117,7 @@ export function parsePolicies(text: string | undefined): PolicyName[] {
 
 /** Every flag checked except those that need the trace (the eval window's length). */
 export function checkFlags(f: BacktestFlags): BacktestPlan {
-  if (f.chart !== undefined) throw new CliError('--chart is not implemented yet', USAGE);
+  if (f.chart !== undefined && f.chart.trim() === '') throw new CliError('--chart needs a file name, e.g. --chart out.html', USAGE);
   const perReplica = f.perReplica === undefined ? undefined : positiveNumber(f.perReplica, '--per-replica', "a replica's full capacity in requests per second");
   const evalDays = f.evalDays === undefined ? DEFAULT_EVAL_DAYS : positiveNumber(f.evalDays, '--eval-days', 'days scored at the end of the trace');
   const evalMs = Math.round(evalDays * DAY);
@@ -122,6 +129,7 @@ export function checkFlags(f: BacktestFlags): BacktestPlan {
     policies: parsePolicies(f.policies),
     evalMs,
     json: f.json === true,
+    ...(f.chart !== undefined && { chart: f.chart }),
   };
 }
 
@@ -202,6 +210,30 @@ export function policyTable(metrics: readonly PolicyMetrics[], oracleHours: numb
   return formatTable(header, rows);
 }
 
+/**
+ * The chart's input from the chosen policies' outcomes: the evaluation window's ticks (from
+ * each outcome's `evalFrom`), the load from the first of them (it is the same trace for all).
+ */
+export function chartInput(trace: string, perReplica: number, warmupMs: number, outcomes: readonly { name: string; outcome: PolicyOutcome }[]): ChartInput {
+  const first = outcomes[0]?.outcome;
+  if (first === undefined) throw new RangeError('chart: no policy outcomes');
+  const { series, evalFrom } = first;
+  return {
+    trace,
+    perReplica,
+    warmupMs,
+    tickMs: series.tickMs,
+    start: series.start + evalFrom * series.tickMs,
+    load: series.load.slice(evalFrom),
+    policies: outcomes.map(({ name, outcome }) => {
+      if (outcome.series.start !== series.start || outcome.evalFrom !== evalFrom || outcome.series.tickMs !== series.tickMs) {
+        throw new RangeError(`chart: ${name}'s ticks do not line up with ${outcomes[0]?.name ?? ''}'s`);
+      }
+      return { name, ready: outcome.series.ready.slice(evalFrom) };
+    }),
+  };
+}
+
 /** The header lines of the text output. */
 export function describeBacktest(input: {
   source: string;
@@ -238,6 +270,35 @@ async function readText(path: string): Promise<string> {
   }
 }
 
+/** `--chart`'s path must name a file in an existing directory; checked before the simulation runs. */
+async function checkChartPath(path: string): Promise<void> {
+  const dir = dirname(resolve(path));
+  const kind = await stat(dir).then(
+    (st) => (st.isDirectory() ? 'dir' : 'not-dir'),
+    () => 'missing',
+  );
+  if (kind === 'missing') throw new CliError(`--chart: cannot write ${path}: directory ${dir} does not exist`, USAGE);
+  if (kind === 'not-dir') throw new CliError(`--chart: cannot write ${path}: ${dir} is not a directory`, USAGE);
+  const isDir = await stat(path).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+  if (isDir) throw new CliError(`--chart: cannot write ${path}: it is a directory`, USAGE);
+}
+
+/** Writes `text` to a temporary file beside `path`, then renames it over `path`. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    const e = err as NodeJS.ErrnoException;
+    throw new CliError(`--chart: cannot write ${path}: ${e.code === 'EACCES' ? 'permission denied' : e.message}`);
+  }
+}
+
 /** The augurs engines when a forecasting policy runs, or a note when they fail to load (the forecast falls back). */
 function enginesFor(policies: readonly PolicyName[]): { engines?: ForecastEngines; note?: string } {
   if (!policies.some((p) => FORECASTING.includes(p))) return {};
@@ -250,6 +311,7 @@ function enginesFor(policies: readonly PolicyName[]): { engines?: ForecastEngine
 
 export async function backtestCommand(flags: BacktestFlags): Promise<void> {
   const plan = checkFlags(flags);
+  if (plan.chart !== undefined) await checkChartPath(plan.chart);
   const parsed = parseTraceCsv(await readText(plan.trace), plan.trace);
   if (!parsed.ok) throw new CliError(parsed.error);
   const series = parsed.series;
@@ -264,6 +326,7 @@ export async function backtestCommand(flags: BacktestFlags): Promise<void> {
     : undefined;
   bar?.start(order.length, 0, { policy: 'oracle' });
   const byName = new Map<PolicyName, PolicyMetrics>();
+  const outcomes = new Map<PolicyName, PolicyOutcome>();
   let perReplica = plan.perReplica;
   let window = { evalStart: 0, evalEnd: 0 };
   try {
@@ -284,8 +347,11 @@ export async function backtestCommand(flags: BacktestFlags): Promise<void> {
       }
       perReplica = result.perReplica;
       window = { evalStart: result.evalStart, evalEnd: result.evalEnd };
-      const metrics = result.policies[0]?.metrics;
-      if (metrics !== undefined) byName.set(name, metrics);
+      const outcome = result.policies[0];
+      if (outcome !== undefined) {
+        byName.set(name, outcome.metrics);
+        if (plan.chart !== undefined && plan.policies.includes(name)) outcomes.set(name, outcome);
+      }
     }
     bar?.update(order.length, { policy: '' });
   } finally {
@@ -295,6 +361,14 @@ export async function backtestCommand(flags: BacktestFlags): Promise<void> {
   const shown = plan.policies.map((p) => byName.get(p)).filter((m): m is PolicyMetrics => m !== undefined);
   const capacity = perReplica as number;
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
+  if (plan.chart !== undefined) {
+    const shownOutcomes = plan.policies.flatMap((name) => {
+      const outcome = outcomes.get(name);
+      return outcome === undefined ? [] : [{ name, outcome }];
+    });
+    await writeAtomically(plan.chart, backtestChartHtml(chartInput(plan.trace, capacity, plan.warmupMs, shownOutcomes), readUplotAssets()));
+    process.stderr.write(`chart written to ${plan.chart}\n`);
+  }
   if (plan.json) return out(JSON.stringify(backtestJson(capacity, plan.warmupMs, shown), null, 2));
   const header = describeBacktest({
     source: plan.trace,
