@@ -10,6 +10,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ControlPlane } from '../controller/control-plane.js';
+import type { Autoscaler } from '../controller/autoscaler.js';
+import type { Store } from '../store/index.js';
+import { registerAutoscalingRoutes } from './autoscaling-routes.js';
 import type { Gateway } from '../serving/gateway.js';
 import { bearerMatches } from './admin-token.js';
 import { toHttpFailure } from './http-errors.js';
@@ -17,6 +20,8 @@ import { registerAdminRoutes } from './routes.js';
 
 export interface ServerOptions {
   controlPlane: ControlPlane;
+  autoscaler: Autoscaler;
+  store: Store;
   gateway: Gateway;
   adminToken: string;
   host: string;
@@ -72,6 +77,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     endpoints: { inference: '/v2', admin: '/api/v1', metrics: '/metrics' },
   }));
   registerAdminRoutes(app, opts.controlPlane);
+  registerAutoscalingRoutes(app, opts.autoscaler, opts.store);
 
   await app.listen({ host: opts.host, port: opts.port });
   const address = app.server.address() as AddressInfo;

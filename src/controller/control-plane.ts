@@ -120,6 +120,20 @@ export class ControlPlane {
     return this.#serialize(() => this.#scale(name, replicas));
   }
 
+  /**
+   * The autoscaler's half of a scale: it already recorded the decision and the new desired
+   * count (store.recordDecision); this brings the target to it, serialized with applies,
+   * scales and deletes. A deployment deleted meanwhile is left alone.
+   */
+  applyReplicas(name: string, replicas: number): Promise<void> {
+    return this.#serialize(async () => {
+      const deployment = this.#tryDeployment(name);
+      if (!deployment) return;
+      await this.#target.scale(this.#pending.get(name) ?? deployment.activeRevision, replicas);
+      await this.#maybeSwitch(name);
+    });
+  }
+
   delete(name: string): Promise<Deployment> {
     return this.#serialize(() => this.#delete(name));
   }

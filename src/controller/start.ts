@@ -14,6 +14,22 @@ import type { BackoffPolicy } from '../targets/local/backoff.js';
 import { systemClock, systemScheduler, type Clock, type Scheduler } from './clock.js';
 import { ControlPlane } from './control-plane.js';
 import { packageVersion } from './version.js';
+import { Autoscaler } from './autoscaler.js';
+import { loadForecastEngines } from './augurs.js';
+import { ScaledTime } from './scaled-time.js';
+import { ProcCpuSampler } from '../targets/local/process-cpu.js';
+import type { ForecastEngines } from '../forecast/engines.js';
+import type { Store } from '../store/index.js';
+
+/** MSTL/AutoETS from augurs; without them the forecaster still runs its seasonal models (and says so in its notes). */
+function forecastEnginesOrNone(store: Store): ForecastEngines | undefined {
+  try {
+    return loadForecastEngines();
+  } catch (err) {
+    store.recordEvent({ type: 'autoscaler.engines', message: `forecast engines (augurs) could not be loaded, forecasting without MSTL/ETS: ${(err as Error).message}` });
+    return undefined;
+  }
+}
 
 export interface StartOptions {
   dataDir: string;
@@ -25,6 +41,14 @@ export interface StartOptions {
   scheduler?: Scheduler;
   backoff?: BackoffPolicy;
   processMetrics?: boolean;
+  /** Run the autoscaling loop (default true; tests of manual scaling turn it off). */
+  autoscale?: boolean;
+  /** Demo mode: the controller clock runs this many times faster than real time (default 1). */
+  speedup?: number;
+  /** Autoscaler tick in controller ms (default 10 s). */
+  autoscalerTickMs?: number;
+  /** The autoscaler's clock and scheduler when they differ from `clock`/`scheduler` (tests drive it by hand). */
+  controllerClock?: Clock & Scheduler;
 }
 
 export interface Rollcast {
@@ -35,6 +59,8 @@ export interface Rollcast {
   /** Deployments that could not be brought back from the store, with the reason. */
   restoreFailures: string[];
   controlPlane: ControlPlane;
+  autoscaler: Autoscaler;
+  store: Store;
   gateway: Gateway;
   target: LocalTarget;
   /** Stop serving, drain and stop the workers, close the store. */
@@ -47,7 +73,11 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
   const clock = opts.clock ?? systemClock;
   const scheduler = opts.scheduler ?? systemScheduler;
   const token = await loadOrCreateAdminToken(dataDir, opts.adminToken);
-  const store = openStore(join(dataDir, 'rollcast.db'), { clock: () => clock.now() });
+  const speedup = opts.speedup ?? 1;
+  // The autoscaler and the store's timestamps run on controller time (faster in demo mode).
+  const controllerTime: Clock & Scheduler =
+    opts.controllerClock ?? (speedup === 1 ? { now: () => clock.now(), after: (ms, fn) => scheduler.after(ms, fn) } : new ScaledTime(speedup, clock, scheduler));
+  const store = openStore(join(dataDir, 'rollcast.db'), { clock: () => controllerTime.now() });
   const version = packageVersion();
   const gateway = new Gateway({ scheduler, serverVersion: version, processMetrics: opts.processMetrics ?? false });
   // The target reports events to the control plane, which is built after it.
@@ -62,6 +92,22 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
   });
   const controlPlane = new ControlPlane({ store, gateway, target, dataDir });
   events.sink = controlPlane;
+  const autoscaler = new Autoscaler({
+    store,
+    load: gateway,
+    replicas: target,
+    scaler: controlPlane,
+    clock: controllerTime,
+    scheduler: controllerTime,
+    engines: forecastEnginesOrNone(store),
+    cpu: new ProcCpuSampler(),
+    speedup,
+    ...(opts.autoscalerTickMs !== undefined && { tickMs: opts.autoscalerTickMs }),
+    onError: (err) => {
+      // One deployment's failed tick must not stop the loop; the log says what went wrong.
+      store.recordEvent({ type: 'autoscaler.error', message: `autoscaler tick failed: ${err instanceof Error ? err.message : String(err)}` });
+    },
+  });
   let restoreFailures: string[];
   try {
     restoreFailures = await controlPlane.restore();
@@ -72,6 +118,8 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
   }
   const server = await startServer({
     controlPlane,
+    autoscaler,
+    store,
     gateway,
     adminToken: token.token,
     host: opts.host ?? '127.0.0.1',
@@ -82,6 +130,7 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
     store.close();
     throw err;
   });
+  if (opts.autoscale ?? true) autoscaler.start();
   const cp = controlPlane;
   let closing: Promise<void> | undefined;
   return {
@@ -91,10 +140,13 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
     token,
     restoreFailures,
     controlPlane: cp,
+    autoscaler,
+    store,
     gateway,
     target,
     close: () =>
       (closing ??= (async () => {
+        await autoscaler.stop();
         await server.close();
         await cp.close();
         store.close();

@@ -27,10 +27,23 @@ export interface GatewayOptions {
   processMetrics?: boolean;
 }
 
+/** What the autoscaler reads from the gateway each tick for one deployment. */
+export interface LoadSample {
+  /** Infer requests routed to the deployment since the gateway started (monotone): the offered load, refused ones included. */
+  arrivals: number;
+  /** Requests being served by replicas now, and waiting in the queues. */
+  inFlight: number;
+  queued: number;
+  /** Ready replicas over the deployment's revisions. */
+  ready: number;
+}
+
 export class Gateway implements ReplicaSink, RevisionGaugeSource {
   readonly routes: RoutingTable;
   readonly metrics: GatewayMetrics;
   readonly #serverMetadata: string;
+  /** Per deployment, not per revision: the count must survive a revision being retired. */
+  readonly #arrivals = new Map<string, number>();
 
   constructor(opts: GatewayOptions) {
     this.metrics = new GatewayMetrics(this, { processMetrics: opts.processMetrics ?? false });
@@ -78,6 +91,21 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
         queued: r.replicas.queueLength,
       })),
     );
+  }
+
+  /** The deployment's counters now, or undefined when the gateway has no route for it. */
+  loadSample(deployment: string): LoadSample | undefined {
+    const route = this.routes.deployments().find((d) => d.deployment === deployment);
+    if (!route) return undefined;
+    let inFlight = 0;
+    let queued = 0;
+    let ready = 0;
+    for (const r of route.revisions.values()) {
+      inFlight += r.replicas.inFlight;
+      queued += r.replicas.queueLength;
+      ready += r.replicas.readyCount;
+    }
+    return { arrivals: this.#arrivals.get(deployment) ?? 0, inFlight, queued, ready };
   }
 
   // --- HTTP -------------------------------------------------------------------------------
@@ -189,6 +217,7 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
       req.resume();
       return sendError(res, 404, picked);
     }
+    this.#arrivals.set(route.deployment, (this.#arrivals.get(route.deployment) ?? 0) + 1);
     void this.#serve(req, res, picked, performance.now());
   }
 

@@ -22,6 +22,10 @@ export function listEvents(db: Database.Database, query: EventQuery): StoreEvent
     where.push('deployment = @deployment');
     params.deployment = query.deployment;
   }
+  if (query.type !== undefined) {
+    where.push('type = @type');
+    params.type = query.type;
+  }
   if (query.sinceId !== undefined) {
     where.push('id > @sinceId');
     params.sinceId = query.sinceId;

@@ -3,6 +3,7 @@
 export { openStore, Store } from './store.js';
 export { StoreError, SchemaTooNewError, NotFoundError, type EntityKind } from './errors.js';
 export { DEFAULT_EVENT_LIMIT, MAX_EVENT_LIMIT } from './events.js';
+export { LOAD_STEP_MS } from './autoscaling.js';
 export { MIGRATIONS, latestVersion, type Migration } from './migrations.js';
 export type {
   ApplyInput,
@@ -14,7 +15,13 @@ export type {
   EventQuery,
   EventType,
   Failpoint,
+  HistoryImportInput,
+  LoadPoint,
+  LoadSource,
+  NewDecision,
   NewEvent,
+  StoredDecision,
+  StoredForecast,
   Revision,
   SpecJson,
   StoreEvent,

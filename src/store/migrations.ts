@@ -81,6 +81,51 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE deployments SET serving_revision = active_revision;
     `,
   },
+  {
+    version: 3,
+    description: 'autoscaling: load series, forecasts, decisions, planner state',
+    // Keyed by deployment name without foreign keys, like events: history may be imported
+    // before the first apply of a name is recorded, and what was decided for a deployment
+    // stays readable after it is deleted.
+    up: `
+      -- One point per minute (ts = the minute's start), in the unit the deployment's
+      -- forecast is made in (req/s for rps and cpu, in-flight requests for concurrency).
+      CREATE TABLE load_points (
+        deployment TEXT NOT NULL,
+        ts         INTEGER NOT NULL,
+        value      REAL NOT NULL CHECK (value >= 0),
+        source     TEXT NOT NULL CHECK (source IN ('live', 'import')),
+        PRIMARY KEY (deployment, ts)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE forecasts (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        deployment TEXT NOT NULL,
+        made_at    INTEGER NOT NULL,
+        body       TEXT NOT NULL CHECK (json_valid(body))
+      ) STRICT;
+      CREATE INDEX forecasts_by_deployment ON forecasts (deployment, id);
+
+      CREATE TABLE decisions (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        deployment TEXT NOT NULL,
+        ts         INTEGER NOT NULL,
+        previous   INTEGER NOT NULL CHECK (previous >= 0),
+        replicas   INTEGER NOT NULL CHECK (replicas >= 0),
+        changed    INTEGER NOT NULL CHECK (changed IN (0, 1)),
+        body       TEXT NOT NULL CHECK (json_valid(body))
+      ) STRICT;
+      CREATE INDEX decisions_by_deployment ON decisions (deployment, id);
+
+      -- The planner's memory between ticks (stabilization window, cooldowns, burst mode):
+      -- a control plane restart must not forget that it scaled up a minute ago.
+      CREATE TABLE planner_states (
+        deployment TEXT PRIMARY KEY NOT NULL,
+        state      TEXT NOT NULL CHECK (json_valid(state)),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The highest schema version this build knows. */

@@ -7,6 +7,19 @@ import { NotFoundError } from './errors.js';
 import { openDatabase } from './open.js';
 import { listEvents } from './events.js';
 import {
+  checkLoadPoint,
+  deleteLoadPoints,
+  insertDecision,
+  insertForecast,
+  latestForecast,
+  listDecisions,
+  pruneAutoscaling,
+  readLoadPoints,
+  readPlannerState,
+  upsertLoadPoints,
+  writePlannerState,
+} from './autoscaling.js';
+import {
   canonicalJson,
   toDeployment,
   toEvent,
@@ -23,7 +36,12 @@ import type {
   EventData,
   EventQuery,
   Failpoint,
+  HistoryImportInput,
+  LoadPoint,
+  NewDecision,
   NewEvent,
+  StoredDecision,
+  StoredForecast,
   Revision,
   StoreEvent,
   StoreOptions,
@@ -226,6 +244,99 @@ export class Store {
   /** Events oldest first (newest last); see `EventQuery` for the filters and the cap. */
   listEvents(query: EventQuery = {}): StoreEvent[] {
     return listEvents(this.#db, query);
+  }
+
+  // --- Autoscaling (migration 3; the queries are in autoscaling.ts) -------------------------
+
+  /**
+   * Replaces the deployment's load points between the first and last imported minute with
+   * `points`, and records a `history.imported` event, in one transaction. Points are checked
+   * first: a bad one (not on a minute, negative, out of order) writes nothing.
+   */
+  importHistory(input: HistoryImportInput): { imported: number; from: number; to: number; replaced: number } {
+    const { deployment, points } = input;
+    if (points.length === 0) throw new RangeError('a history import needs at least one point');
+    points.forEach((p, i) => {
+      checkLoadPoint(p);
+      const before = points[i - 1];
+      if (before !== undefined && p.ts <= before.ts) throw new RangeError(`load points must be strictly increasing in time: ${new Date(p.ts).toISOString()} follows ${new Date(before.ts).toISOString()}`);
+    });
+    const from = points[0]!.ts;
+    const to = points.at(-1)!.ts;
+    return this.#write(() => {
+      const replaced = deleteLoadPoints(this.#db, deployment, from, to);
+      upsertLoadPoints(this.#db, deployment, points, 'import');
+      this.#insertEvent(this.#now(), {
+        type: 'history.imported',
+        deployment,
+        message: `imported ${points.length} minutes of load history for ${deployment}, ${new Date(from).toISOString()} to ${new Date(to).toISOString()}`,
+        data: { ...input.record, from, to, points: points.length, replaced },
+      });
+      return { imported: points.length, from, to, replaced };
+    });
+  }
+
+  /** Appends (or overwrites) measured minutes. */
+  writeLoadPoints(deployment: string, points: readonly LoadPoint[]): void {
+    points.forEach(checkLoadPoint);
+    this.#write(() => upsertLoadPoints(this.#db, deployment, points, 'live'));
+  }
+
+  /** The deployment's load points with from ≤ ts < to, oldest first. */
+  loadPoints(deployment: string, from: number, to: number): LoadPoint[] {
+    return readLoadPoints(this.#db, deployment, from, to);
+  }
+
+  saveForecast(deployment: string, madeAt: number, body: Record<string, unknown>): void {
+    this.#write(() => insertForecast(this.#db, deployment, madeAt, body));
+  }
+
+  latestForecast(deployment: string): StoredForecast | undefined {
+    return latestForecast(this.#db, deployment);
+  }
+
+  /**
+   * Records one tick's decision and the planner state it leaves; when it acts and changes
+   * the count, also sets desiredReplicas with a `scaled` event — all in one transaction, so
+   * the log of decisions, the planner's memory and the deployment never disagree. A deleted
+   * (or never applied) deployment is not found.
+   */
+  recordDecision(d: NewDecision): { decision: StoredDecision; deployment: Deployment } {
+    checkReplicas(d.replicas);
+    return this.#write(() => {
+      const now = this.#now();
+      const current = this.#activeRow(d.deployment);
+      const changed = d.act && d.replicas !== current.desired_replicas;
+      const id = insertDecision(this.#db, { deployment: d.deployment, ts: now, previous: d.previous, replicas: d.replicas, changed, body: d.body });
+      writePlannerState(this.#db, d.deployment, d.plannerState, now);
+      if (changed) {
+        this.#db.prepare('UPDATE deployments SET desired_replicas = ?, updated_at = ? WHERE name = ?').run(d.replicas, now, d.deployment);
+        this.#insertEvent(now, {
+          type: 'scaled',
+          deployment: d.deployment,
+          revision: revisionId(current.active_revision),
+          message: `scaled ${d.deployment} from ${current.desired_replicas} to ${d.replicas}: ${d.reason}`,
+          data: { from: current.desired_replicas, to: d.replicas, reason: d.reason, decision: id, autoscaler: true },
+        });
+      }
+      const decision: StoredDecision = { id, deployment: d.deployment, ts: now, previous: d.previous, replicas: d.replicas, changed, body: d.body };
+      return { decision, deployment: this.getDeployment(d.deployment) };
+    });
+  }
+
+  /** The latest `limit` decisions (default 50, at most 1000), oldest first. */
+  listDecisions(deployment: string, opts: { limit?: number; changedOnly?: boolean } = {}): StoredDecision[] {
+    const limit = opts.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit = ${limit}, must be a whole number ≥ 1`);
+    return listDecisions(this.#db, deployment, Math.min(limit, 1000), opts.changedOnly ?? false);
+  }
+
+  plannerState(deployment: string): Record<string, unknown> | undefined {
+    return readPlannerState(this.#db, deployment);
+  }
+
+  pruneAutoscaling(cut: { pointsBefore: number; decisionsBefore: number; forecastsBefore: number }): { points: number; decisions: number; forecasts: number } {
+    return this.#write(() => pruneAutoscaling(this.#db, cut));
   }
 
   /**

@@ -100,6 +100,8 @@ export interface ChangeResult {
 
 export interface EventQuery {
   readonly deployment?: string;
+  /** Only events of this type. */
+  readonly type?: EventType;
   /** Only events with `id > sinceId`, oldest first: for following the log page by page. */
   readonly sinceId?: number;
   /** Only events with `from <= ts < to`. */
@@ -122,3 +124,54 @@ export interface StoreOptions {
 }
 
 export type Failpoint = 'apply.deploymentWritten' | 'apply.revisionInserted' | 'apply.eventWritten';
+
+/** One minute of a deployment's load series: `ts` is the minute's start (epoch ms). */
+export interface LoadPoint {
+  readonly ts: number;
+  readonly value: number;
+}
+
+/** Measured by the gateway, or brought from the user's monitoring (`rollcast import history`). */
+export type LoadSource = 'live' | 'import';
+
+export interface HistoryImportInput {
+  readonly deployment: string;
+  /** 1-minute points, strictly increasing. */
+  readonly points: readonly LoadPoint[];
+  /** Recorded in the `history.imported` event. */
+  readonly record: EventData;
+}
+
+export interface StoredForecast {
+  readonly deployment: string;
+  readonly madeAt: number;
+  /** The forecast as the controller wrote it (opaque to the store). */
+  readonly body: Record<string, unknown>;
+}
+
+export interface StoredDecision {
+  readonly id: number;
+  readonly deployment: string;
+  readonly ts: number;
+  /** Desired replicas before the decision. */
+  readonly previous: number;
+  readonly replicas: number;
+  /** The decision changed the desired count (and the deployment was scaled). */
+  readonly changed: boolean;
+  /** The decision with its reasons and observations (opaque to the store). */
+  readonly body: Record<string, unknown>;
+}
+
+export interface NewDecision {
+  readonly deployment: string;
+  /** Desired replicas the decision was made from. */
+  readonly previous: number;
+  /** Replicas decided; when different from `previous` and `act` is set, desiredReplicas is set to it. */
+  readonly replicas: number;
+  readonly act: boolean;
+  readonly body: Record<string, unknown>;
+  /** The planner's memory after the decision. */
+  readonly plannerState: Record<string, unknown>;
+  /** Short reason for the `scaled` event when the count changes. */
+  readonly reason: string;
+}

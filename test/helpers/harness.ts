@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRollcast, type Rollcast } from '../../src/controller/start.js';
+import { startRollcast, type Rollcast, type StartOptions } from '../../src/controller/start.js';
 import type { RevisionId } from '../../src/spec/units.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,14 +18,21 @@ export async function tempDir(prefix = 'rollcast-test-'): Promise<{ path: string
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-export function startTestRollcast(dataDir: string): Promise<Rollcast> {
+/**
+ * The autoscaler is off unless asked for: these tests set replica counts by hand and check
+ * them, and a loop deciding every 10 s of real time would race them. Autoscaling tests pass
+ * their own options (a manual controller clock, ticks driven by the test).
+ */
+export function startTestRollcast(dataDir: string, extra: Partial<StartOptions> = {}): Promise<Rollcast> {
   return startRollcast({
+    autoscale: false,
     dataDir,
     host: '127.0.0.1',
     port: 0,
     adminToken: TOKEN,
     // Restart quickly: the crash tests wait for a replacement replica.
     backoff: { initialMs: 50, maxMs: 1000, resetAfterMs: 60_000 },
+    ...extra,
   });
 }
 

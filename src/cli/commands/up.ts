@@ -13,6 +13,16 @@ export interface UpOptions {
   host: string;
   demo: boolean;
   dataDir: string;
+  /** Demo mode: the controller clock runs this many times faster (default 1). */
+  speedup?: number;
+  /** `--no-autoscale`: replica counts change only by `rollcast scale`. */
+  autoscale?: boolean;
+}
+
+/** How long a controller day takes in real time: 144 → "10 min". */
+function formatRealDay(speedup: number): string {
+  const minutes = (24 * 60) / speedup;
+  return minutes >= 1 ? `${Math.round(minutes * 10) / 10} min` : `${Math.round(minutes * 600) / 10} s`;
 }
 
 /** examples/penguins.yaml, found from the compiled file (dist/src/cli/commands/up.js). */
@@ -22,7 +32,17 @@ export function demoSpecPath(): string {
 }
 
 export async function up(o: UpOptions): Promise<void> {
-  const rc = await startRollcast({ dataDir: o.dataDir, host: o.host, port: o.port, processMetrics: true, ...(process.env.ROLLCAST_ADMIN_TOKEN && { adminToken: process.env.ROLLCAST_ADMIN_TOKEN }) }).catch(
+  const speedup = o.speedup ?? 1;
+  if (!Number.isFinite(speedup) || speedup < 1 || speedup > 10_000) throw new CliError(`--speedup ${o.speedup} must be a number from 1 to 10000`, 2);
+  const rc = await startRollcast({
+    dataDir: o.dataDir,
+    host: o.host,
+    port: o.port,
+    processMetrics: true,
+    speedup,
+    autoscale: o.autoscale ?? true,
+    ...(process.env.ROLLCAST_ADMIN_TOKEN && { adminToken: process.env.ROLLCAST_ADMIN_TOKEN }),
+  }).catch(
     (err: unknown) => {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'EADDRINUSE') throw new CliError(`port ${o.port} on ${o.host} is already in use; pick another with --port`);
@@ -34,6 +54,8 @@ export async function up(o: UpOptions): Promise<void> {
   log(`  inference  ${rc.url}/v2/models/{name}/infer`);
   log(`  admin API  ${rc.url}/api/v1/deployments`);
   log(`  metrics    ${rc.url}/metrics`);
+  if (speedup !== 1) log(`  demo clock: the autoscaler's time runs ${speedup}× faster than real time (a day every ${formatRealDay(speedup)}); use \`rollcast load NAME --trace FILE --speedup ${speedup}\``);
+  if (o.autoscale === false) log('  autoscaling off (--no-autoscale): replica counts change only with `rollcast scale`');
   log(rc.token.source === 'env' ? '  admin token: from ROLLCAST_ADMIN_TOKEN' : `  admin token: stored in ${rc.token.source} (owner-only); the CLI reads it from there`);
 
   const files = o.file ?? (o.demo && rc.controlPlane.list().length === 0 ? [demoSpecPath()] : []);
