@@ -92,6 +92,7 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
   });
   const controlPlane = new ControlPlane({ store, gateway, target, dataDir });
   events.sink = controlPlane;
+  const reported = new Map<string, number>();
   const autoscaler = new Autoscaler({
     store,
     load: gateway,
@@ -104,8 +105,13 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
     speedup,
     ...(opts.autoscalerTickMs !== undefined && { tickMs: opts.autoscalerTickMs }),
     onError: (err) => {
-      // One deployment's failed tick must not stop the loop; the log says what went wrong.
-      store.recordEvent({ type: 'autoscaler.error', message: `autoscaler tick failed: ${err instanceof Error ? err.message : String(err)}` });
+      // One deployment's failed tick must not stop the loop; the log says what went wrong,
+      // once per distinct message every 10 minutes rather than every 10 s tick.
+      const message = `autoscaler tick failed: ${err instanceof Error ? err.message : String(err)}`;
+      const now = controllerTime.now();
+      if ((reported.get(message) ?? -Infinity) > now - 10 * 60_000) return;
+      reported.set(message, now);
+      store.recordEvent({ type: 'autoscaler.error', message });
     },
   });
   let restoreFailures: string[];
