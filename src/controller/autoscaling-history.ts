@@ -8,7 +8,9 @@ import { millis } from '../spec/units.js';
 import type { LoadPoint, Store } from '../store/index.js';
 import { InvalidRequestError } from './errors.js';
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+// A safe-integer timestamp can still lie outside Date's range (±8.64e15 ms, e.g. microseconds
+// from a far-future clock), where toISOString throws a RangeError: the 400 would become a 500.
+const iso = (ms: number): string => (Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`);
 
 /**
  * The import as 1-minute points. A step of k whole minutes repeats each value for its k

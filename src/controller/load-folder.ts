@@ -62,6 +62,12 @@ export class LoadFolder {
    */
   add(t: number, arrivals: number, concurrency: number): FoldedMinute[] {
     const last = this.#last;
+    if (last !== undefined && t === last.t) {
+      // A second sample at the same instant (two ticks within one clock reading) is not time
+      // going backwards: keep the earlier sample as the reference, so the requests counted
+      // in between land in the next interval instead of the open minutes being dropped.
+      return [];
+    }
     this.#last = { t, arrivals };
     if (last === undefined) return [];
     const dt = t - last.t;

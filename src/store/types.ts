@@ -166,7 +166,7 @@ export interface NewDecision {
   readonly deployment: string;
   /** Desired replicas the decision was made from. */
   readonly previous: number;
-  /** Replicas decided; when different from `previous` and `act` is set, desiredReplicas is set to it. */
+  /** Replicas decided; when `act` is set and it differs from the stored desired count, desiredReplicas is set to it. */
   readonly replicas: number;
   readonly act: boolean;
   readonly body: Record<string, unknown>;

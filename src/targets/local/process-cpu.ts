@@ -45,7 +45,13 @@ export class ProcCpuSampler implements CpuSampler {
     const percents: number[] = [];
     for (const pid of pids) {
       const ticks = this.#ticks(pid);
-      if (ticks === undefined) continue;
+      if (ticks === undefined) {
+        // Unreadable means the process is gone, though it may still be listed for a tick:
+        // forget it, or a new process that reuses the pid would be measured against the old
+        // one's ticks (a bogus percentage whenever the new count is already higher).
+        this.#last.delete(pid);
+        continue;
+      }
       const before = this.#last.get(pid);
       this.#last.set(pid, { ticks, atMs: at });
       if (before === undefined || at <= before.atMs || ticks < before.ticks) continue;
