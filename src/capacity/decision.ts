@@ -29,6 +29,17 @@ export type Reason =
       bufferMs?: number;
       /** The end of the window the forecast's maximum was taken over. */
       windowEnd?: Millis;
+      /**
+       * Adaptive headroom (headroom.ts): the median forecast's maximum over the window and the
+       * learned multiplier (level × scale), so `load` = median × multiplier.
+       */
+      median?: number;
+      multiplier?: number;
+      /**
+       * Set when the forecast led a scale-in: the reactive part's scale-down stabilization and
+       * cooldown were skipped because the observation agreed with the forecast (planner.ts).
+       */
+      ledScaleIn?: true;
     }
   /**
    * Reactive (Kubernetes HPA): `ratio` = observed per replica / target per replica, and

@@ -10,6 +10,9 @@ import { CliError } from './errors.js';
 // A type only (erased): the command itself is still imported lazily below.
 import type { ForecastOptions } from './commands/forecast.js';
 import type { BacktestFlags } from './commands/backtest.js';
+import type { ExplainOptions } from './commands/explain.js';
+import type { ImportHistoryOptions } from './commands/import-history.js';
+import type { LoadOptions } from './commands/load.js';
 
 const DEFAULT_DATA_DIR = './.rollcast';
 
@@ -58,7 +61,9 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port for gateway, admin API and metrics', int('--port'), 8080)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--no-demo', 'do not apply the demo deployment when nothing is deployed')
-    .action(async (o: { file?: string[]; port: number; host: string; demo: boolean }) => {
+    .option('--speedup <k>', "demo: run the autoscaler's clock K times faster than real time (pair with `load --trace --speedup K`)", positive('--speedup'))
+    .option('--no-autoscale', 'do not run the autoscaler: replica counts change only with `rollcast scale`')
+    .action(async (o: { file?: string[]; port: number; host: string; demo: boolean; speedup?: number; autoscale: boolean }) => {
       const { up } = await import('./commands/up.js');
       await up({ ...o, dataDir: program.opts<GlobalOpts>().dataDir });
     });
@@ -140,33 +145,69 @@ export function buildProgram(): Command {
 
   program
     .command('load')
-    .description('send a bounded load of random valid requests (built from the model signature) and report rate, errors and latency')
+    .description(
+      'send a bounded load of random valid requests (built from the model signature): a fixed rate (--rps), or a trace replayed in step with the controller clock (--trace); reports rate, errors and latency',
+    )
     .argument('<name>', 'deployment name')
-    .requiredOption('--rps <r>', 'requests per second', positive('--rps'))
-    .requiredOption('--duration <d>', 'how long, e.g. 30s or 2m (at most 10m)')
-    .option('--connections <n>', 'concurrent connections', int('--connections'), 16)
+    .option('--rps <r>', 'a fixed rate: requests per second (with --duration)', positive('--rps'))
+    .option('--trace <file>', 'replay a timestamp,value CSV trace from where the controller clock is in it (after `import history`); the rate is value × --scale req/s')
+    .option('--speedup <k>', 'with --trace: trace time runs K times faster than real time; must match `rollcast up --speedup K`', positive('--speedup'))
+    .option('--scale <f>', 'with --trace: multiply the trace values (as in `import history --scale`)', positive('--scale'))
+    .option('--from <time>', 'with --trace: start at this trace time (ISO-8601 or epoch) instead of the controller clock')
+    .option('--duration <d>', 'how long in real time, e.g. 30s or 2m (--rps: required, at most 10m; --trace: at most and by default 30m)')
+    .option('--connections <n>', 'concurrent connections; with --trace also the in-flight bound (default 16 with --rps, 64 with --trace)', int('--connections'))
     .option('--seed <n>', 'seed for the random inputs', int('--seed'), 1)
     .option('--json', 'print JSON')
-    .action(async (name: string, o: { rps: number; duration: string; connections: number; seed: number; json?: boolean }) => {
+    .action(async (name: string, o: LoadOptions) => {
       const { load } = await import('./commands/load.js');
       await load(client(program), name, o);
     });
 
   program
     .command('forecast')
-    .description('forecast from a file, offline: a timestamp,value trace (--trace) or every series of an M4-layout file (--m4)')
+    .description(
+      "show a deployment's live forecast (NAME), or forecast from a file, offline: a timestamp,value trace (--trace) or every series of an M4-layout file (--m4)",
+    )
+    .argument('[name]', 'a deployment: show the forecast the controller made for it, after its recent load history')
     .option('--trace <file>', 'a timestamp,value CSV load trace')
     .option('--until <timestamp>', 'with --trace: use the history up to this instant (inclusive; ISO-8601 or epoch)')
-    .requiredOption('--horizon <h>', 'how far ahead: a duration with --trace (1d, 48h, 30m); a number of steps with --m4 (48)')
+    .option('--horizon <h>', 'how far ahead: a duration with --trace (1d, 48h, 30m); a number of steps with --m4 (48); with NAME, how much of the stored forecast to show')
     .option('--quantiles <list>', 'with --trace: quantile levels in (0, 1), comma separated (default 0.5,0.9,0.95,0.99)')
-    .option('--json', 'with --trace: print the forecast as JSON')
+    .option('--json', 'with --trace or NAME: print the forecast as JSON')
     .option('--m4 <file>', 'an M4-layout CSV (id, then values); forecasts every row')
     .option('--season <n>', 'with --m4: steps per day (24 for hourly series)')
     .option('--out <file>', 'with --m4: where to write the id,F1..Fh CSV')
     .option('--skip-insufficient', 'with --m4: leave out series with too little history instead of failing')
-    .action(async (o: ForecastOptions) => {
+    .action(async (name: string | undefined, o: ForecastOptions) => {
       const { forecastCommand } = await import('./commands/forecast.js');
-      await forecastCommand(o);
+      await forecastCommand(o, name, client(program));
+    });
+
+  program
+    .command('explain')
+    .description("show a deployment's recent scaling decisions (oldest first) with every reason and its numbers")
+    .argument('<name>', 'deployment name')
+    .option('--limit <n>', 'how many of the latest decisions (1 to 1000)', int('--limit'), 20)
+    .option('--changed', 'only decisions that changed the replica count')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: ExplainOptions) => {
+      const { explain } = await import('./commands/explain.js');
+      await explain(client(program), name, o);
+    });
+
+  const importGroup = program.command('import').description('bring data into the control plane');
+  importGroup
+    .command('history')
+    .description("seed a deployment's load history (what the forecast learns from) with a timestamp,value trace, shifted by whole weeks to end by the controller's now")
+    .argument('<name>', 'deployment name')
+    .requiredOption('--csv <file>', "a timestamp,value CSV, values in the scaling metric's unit (req/s for rps)")
+    .option('--until <time>', 'import the points up to this instant (inclusive; ISO-8601 or epoch), leaving the rest to replay with `load --trace`')
+    .option('--scale <f>', 'multiply the values (e.g. 0.016666 turns per-minute counts into req/s)', positive('--scale'))
+    .option('--no-align', 'send the timestamps as they are (the server refuses points after its now)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: ImportHistoryOptions) => {
+      const { importHistory } = await import('./commands/import-history.js');
+      await importHistory(client(program), name, o);
     });
 
   program

@@ -3,22 +3,17 @@ import type { Forecast } from '../../forecast/forecast.js';
 import type { RegularSeries } from '../../forecast/series.js';
 import { millis } from '../../spec/units.js';
 import { CliError } from '../errors.js';
+import { bucketMeans, fillGaps, forecastTable, formatValue, renderChart, sampleIndices } from '../forecast-render.js';
 import {
-  bucketMeans,
   checkMode,
   csvCell,
   cutAt,
-  fillGaps,
   forecastJson,
-  forecastTable,
-  formatValue,
   horizonSteps,
   isoTime,
   m4Csv,
   parseQuantiles,
   positiveInt,
-  renderChart,
-  sampleIndices,
   seasonStepMs,
   type ForecastOptions,
 } from './forecast.js';
@@ -122,24 +117,34 @@ describe('positiveInt and seasonStepMs', () => {
 
 describe('checkMode', () => {
   const base: ForecastOptions = { horizon: '1d' };
-  it.each<[ForecastOptions, 'trace' | 'm4']>([
-    [{ ...base, trace: 'a.csv' }, 'trace'],
-    [{ ...base, trace: 'a.csv', until: '2024-01-01', quantiles: '0.5', json: true }, 'trace'],
-    [{ ...base, m4: 'm.csv', season: '24', out: 'o.csv' }, 'm4'],
-    [{ ...base, m4: 'm.csv', season: '24', out: 'o.csv', skipInsufficient: true }, 'm4'],
-  ])('%j → %s', (o, mode) => expect(checkMode(o)).toBe(mode));
+  it.each<[ForecastOptions, string | undefined, 'live' | 'trace' | 'm4']>([
+    [{ ...base, trace: 'a.csv' }, undefined, 'trace'],
+    [{ ...base, trace: 'a.csv', until: '2024-01-01', quantiles: '0.5', json: true }, undefined, 'trace'],
+    [{ ...base, m4: 'm.csv', season: '24', out: 'o.csv' }, undefined, 'm4'],
+    [{ ...base, m4: 'm.csv', season: '24', out: 'o.csv', skipInsufficient: true }, undefined, 'm4'],
+    [{}, 'penguins', 'live'],
+    [{ json: true }, 'penguins', 'live'],
+    [{ horizon: '2h', json: true }, 'penguins', 'live'],
+  ])('%j with name %s → %s', (o, name, mode) => expect(checkMode(o, name)).toBe(mode));
 
-  it.each<[ForecastOptions, RegExp]>([
-    [base, /nothing to forecast: give --trace/],
-    [{ ...base, trace: 'a.csv', m4: 'm.csv' }, /--trace and --m4 cannot be used together/],
-    [{ ...base, trace: 'a.csv', season: '24' }, /--season applies to --m4 only/],
-    [{ ...base, trace: 'a.csv', out: 'o.csv', skipInsufficient: true }, /--out, --skip-insufficient apply to --m4 only/],
-    [{ ...base, m4: 'm.csv', season: '24', out: 'o.csv', until: 'x' }, /--until applies to --trace only/],
-    [{ ...base, m4: 'm.csv', season: '24', out: 'o.csv', json: true }, /--json applies to --trace only/],
-    [{ ...base, m4: 'm.csv', out: 'o.csv' }, /--m4 needs --season/],
-    [{ ...base, m4: 'm.csv', season: '24' }, /--m4 needs --out/],
-  ])('rejects %j', (o, message) => {
-    const err = cliError(() => checkMode(o));
+  it.each<[ForecastOptions, string | undefined, RegExp]>([
+    [base, undefined, /nothing to forecast: give --trace FILE\.csv .*, --m4 FILE .*, or a deployment NAME/],
+    [{}, undefined, /nothing to forecast/],
+    [{ ...base, trace: 'a.csv', m4: 'm.csv' }, undefined, /--trace and --m4 cannot be used together/],
+    [{ ...base, trace: 'a.csv', season: '24' }, undefined, /--season applies to --m4 only/],
+    [{ ...base, trace: 'a.csv', out: 'o.csv', skipInsufficient: true }, undefined, /--out, --skip-insufficient apply to --m4 only/],
+    [{ ...base, m4: 'm.csv', season: '24', out: 'o.csv', until: 'x' }, undefined, /--until applies to --trace only/],
+    [{ ...base, m4: 'm.csv', season: '24', out: 'o.csv', json: true }, undefined, /--json applies to --trace only/],
+    [{ ...base, m4: 'm.csv', out: 'o.csv' }, undefined, /--m4 needs --season/],
+    [{ ...base, m4: 'm.csv', season: '24' }, undefined, /--m4 needs --out/],
+    [{ trace: 'a.csv' }, undefined, /^--trace needs --horizon: how far ahead, as a duration \(e\.g\. --horizon 1d\)$/],
+    [{ m4: 'm.csv', season: '24', out: 'o.csv' }, undefined, /^--m4 needs --horizon: how many steps ahead/],
+    [{ trace: 'a.csv' }, 'penguins', /^a deployment name \("penguins"\) and --trace cannot be used together/],
+    [{ m4: 'm.csv', horizon: '48' }, 'penguins', /^a deployment name \("penguins"\) and --m4 cannot be used together/],
+    [{ until: '2024-01-01' }, 'penguins', /^--until applies to the file forms \(--trace, --m4\) only$/],
+    [{ quantiles: '0.5', season: '24' }, 'penguins', /^--quantiles, --season apply to the file forms/],
+  ])('rejects %j with name %s', (o, name, message) => {
+    const err = cliError(() => checkMode(o, name));
     expect(err.message).toMatch(message);
     expect(err.exitCode).toBe(2);
   });

@@ -1,20 +1,23 @@
-// `rollcast forecast`: offline forecasts from files, no control plane needed.
+// `rollcast forecast`: forecasts from files, offline, or the live one the controller made.
 //
+// - `NAME`: the forecast the controller stored for deployment NAME (admin API, see
+//   api/autoscaling-views.ts), drawn after the load history it recorded; `--horizon` shows
+//   only its first part. No forecast yet is an expected state: the reason is printed, exit 0.
 // - `--trace FILE.csv --horizon 1d`: a `timestamp,value` load trace (optionally cut at
 //   `--until`), forecast `--horizon` ahead; prints a header, a terminal chart and a table, or
 //   the whole Forecast as JSON with `--json`.
 // - `--m4 FILE --horizon 48 --season 24 --out F.csv`: every series of an M4-layout file,
 //   written as `id,F1..Fh` (the M4 submission layout) through a temp file and a rename.
 //
-// The flag checks, the downsampling and the rendering are pure functions exported for the
-// unit tests; `forecastCommand` is the shell around them (files, engines, progress bar).
+// The flag checks are pure functions exported for the unit tests, the rendering lives in
+// ../forecast-render.ts (shared by the offline and the live form); `forecastCommand` is the
+// shell around them (files, engines, admin API, progress bar).
 
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import asciichart from 'asciichart';
 import { SingleBar } from 'cli-progress';
-import { loadForecastEngines } from '../../controller/augurs.js';
+import type { ClockView, ForecastView, HistoryView } from '../../api/autoscaling-views.js';
 import type { ForecastEngines } from '../../forecast/engines.js';
 import { DEFAULT_QUANTILES, forecast, quantileKey, type Forecast, type ForecastOutcome } from '../../forecast/forecast.js';
 import { M4ParseError, parseM4Csv, type M4Series } from '../../forecast/m4.js';
@@ -22,22 +25,26 @@ import { sliceUntil, type RegularSeries } from '../../forecast/series.js';
 import { parseTimestamp, parseTraceCsv } from '../../forecast/trace-csv.js';
 import { checkDuration, DAY, formatDuration } from '../../spec/duration.js';
 import { millis } from '../../spec/units.js';
+import type { ApiClient } from '../client.js';
 import { CliError } from '../errors.js';
-import { formatTable } from '../table.js';
+import { describeStoredForecast, firstSteps, forecastChart, forecastText, historyOnForecastGrid, isoTime } from '../forecast-render.js';
+
+// `rollcast backtest` imports isoTime from here; it now lives with the other rendering helpers.
+export { isoTime } from '../forecast-render.js';
 
 /** Exit code for a flag the user got wrong (as `load` uses); bad file contents exit 1. */
 const USAGE = 2;
 /** A bound on the horizon so a typo (`--horizon 1000w`) does not allocate millions of values. */
 export const MAX_HORIZON_STEPS = 100_000;
-export const CHART_COLUMNS = 80;
-export const CHART_HEIGHT = 12;
-export const TABLE_ROWS = 24;
+/** The longest history the admin API returns in one GET (api/autoscaling-routes.ts). */
+const MAX_HISTORY_VIEW_MS = 14 * DAY;
 
 export interface ForecastOptions {
   trace?: string;
   m4?: string;
   until?: string;
-  horizon: string;
+  /** Required with --trace and --m4; with NAME it only shortens what is shown. */
+  horizon?: string;
   quantiles?: string;
   json?: boolean;
   season?: string;
@@ -48,21 +55,34 @@ export interface ForecastOptions {
 // ---------------------------------------------------------------------------------------------
 // Pure helpers (flag parsing, downsampling, rendering)
 
-/** Which mode the flags ask for; every flag that does not apply to it is an error, not ignored. */
-export function checkMode(o: ForecastOptions): 'trace' | 'm4' {
+/**
+ * Which mode the arguments ask for; every flag that does not apply to it is an error, not
+ * ignored. `name` is the optional positional deployment name (the live form).
+ */
+export function checkMode(o: ForecastOptions, name?: string): 'live' | 'trace' | 'm4' {
   if (o.trace !== undefined && o.m4 !== undefined) throw new CliError('--trace and --m4 cannot be used together: pick one input', USAGE);
-  if (o.trace === undefined && o.m4 === undefined) {
-    throw new CliError('nothing to forecast: give --trace FILE.csv (timestamp,value) or --m4 FILE (M4 layout)', USAGE);
-  }
   const misplaced = (flags: [string, unknown][], mode: string): void => {
     const given = flags.filter(([, v]) => v !== undefined && v !== false).map(([f]) => f);
     if (given.length > 0) throw new CliError(`${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to ${mode} only`, USAGE);
   };
+  if (name !== undefined) {
+    const file = o.trace !== undefined ? '--trace' : o.m4 !== undefined ? '--m4' : undefined;
+    if (file !== undefined) {
+      throw new CliError(`a deployment name ("${name}") and ${file} cannot be used together: NAME shows its live forecast, ${file} forecasts a file`, USAGE);
+    }
+    misplaced([['--until', o.until], ['--quantiles', o.quantiles], ['--season', o.season], ['--out', o.out], ['--skip-insufficient', o.skipInsufficient]], 'the file forms (--trace, --m4)');
+    return 'live';
+  }
+  if (o.trace === undefined && o.m4 === undefined) {
+    throw new CliError('nothing to forecast: give --trace FILE.csv (timestamp,value), --m4 FILE (M4 layout), or a deployment NAME for its live forecast', USAGE);
+  }
   if (o.trace !== undefined) {
     misplaced([['--season', o.season], ['--out', o.out], ['--skip-insufficient', o.skipInsufficient]], '--m4');
+    if (o.horizon === undefined) throw new CliError('--trace needs --horizon: how far ahead, as a duration (e.g. --horizon 1d)', USAGE);
     return 'trace';
   }
   misplaced([['--until', o.until], ['--quantiles', o.quantiles], ['--json', o.json]], '--trace');
+  if (o.horizon === undefined) throw new CliError('--m4 needs --horizon: how many steps ahead (e.g. --horizon 48)', USAGE);
   if (o.season === undefined) throw new CliError('--m4 needs --season: the steps per day (24 for hourly series)', USAGE);
   if (o.out === undefined) throw new CliError('--m4 needs --out FILE.csv for the forecasts', USAGE);
   return 'm4';
@@ -125,111 +145,6 @@ export function cutAt(series: RegularSeries, until: string | undefined, source: 
   return sliceUntil(series, t.ms);
 }
 
-/** ISO-8601 in UTC, without milliseconds when they are zero: `2024-05-01T12:00:00Z`. */
-export function isoTime(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-
-/**
- * Averages consecutive buckets of `factor` values (the last bucket may be shorter), ignoring
- * NaN; an all-NaN bucket is NaN.
- */
-export function bucketMeans(values: readonly number[], factor: number): number[] {
-  const out: number[] = [];
-  for (let b = 0; b < values.length; b += factor) {
-    let sum = 0;
-    let seen = 0;
-    for (const v of values.slice(b, b + factor)) {
-      if (!Number.isNaN(v)) {
-        sum += v;
-        seen++;
-      }
-    }
-    out.push(seen === 0 ? NaN : sum / seen);
-  }
-  return out;
-}
-
-/** NaN replaced by the previous value (leading NaN by the first value); all NaN → []. */
-export function fillGaps(values: readonly number[]): number[] {
-  const first = values.find((v) => !Number.isNaN(v));
-  if (first === undefined) return [];
-  let last = first;
-  return values.map((v) => (Number.isNaN(v) ? last : (last = v)));
-}
-
-/** Indices of at most `maxRows` rows, evenly spaced from 0: every `stride`-th step. */
-export function sampleIndices(length: number, maxRows: number): { indices: number[]; stride: number } {
-  const stride = Math.max(1, Math.ceil(length / maxRows));
-  const indices: number[] = [];
-  for (let i = 0; i < length; i += stride) indices.push(i);
-  return { indices, stride };
-}
-
-/** Numbers for people: integers when large, a few decimals when small. */
-export function formatValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a >= 1000) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  if (a >= 0.01 || a === 0) return v.toFixed(2);
-  return v.toPrecision(3);
-}
-
-/** The highest quantile level present in a forecast, with its key. */
-export function topQuantile(f: Forecast): { key: string; values: readonly number[] } | undefined {
-  const keys = Object.keys(f.quantiles).sort((a, b) => Number(a) - Number(b));
-  const key = keys[keys.length - 1];
-  const values = key === undefined ? undefined : f.quantiles[key];
-  return key === undefined || values === undefined ? undefined : { key, values };
-}
-
-/**
- * A chart of the tail of the history continued by the forecast mean (and, drawn beneath, by the
- * highest quantile), at most `columns` wide, with a `^` under the first forecast column.
- * Returns '' when there is nothing finite to draw.
- */
-export function renderChart(
-  history: readonly number[],
-  mean: readonly number[],
-  upper: readonly number[] | undefined,
-  opts: { columns?: number; height?: number; colors?: boolean; upperLabel?: string } = {},
-): string {
-  const columns = opts.columns ?? CHART_COLUMNS;
-  const h = mean.length;
-  // Show about twice the horizon of history (at least 100 points), then pick a bucket size so
-  // that history + forecast fit the width, and cut the history to whole buckets so the
-  // forecast starts on a bucket boundary.
-  const wanted = Math.min(history.length, Math.max(2 * h, 100));
-  const factor = Math.max(1, Math.ceil((wanted + h) / columns));
-  const tail = wanted >= factor ? wanted - (wanted % factor) : wanted;
-  const past = history.slice(history.length - tail);
-  const line = fillGaps(bucketMeans([...past, ...mean], factor));
-  const band = upper === undefined ? [] : fillGaps(bucketMeans([...past, ...upper], factor));
-  if (line.length === 0) return '';
-  const all = [...line, ...band];
-  const min = Math.min(...all);
-  const max = Math.max(...all);
-  const labels = [min, max].map(formatValue);
-  const width = Math.max(...labels.map((l) => l.length)) + 1;
-  const offset = 3;
-  const colors = opts.colors ?? false;
-  const series = band.length === line.length ? [band, line] : [line];
-  const chart = asciichart.plot(series, {
-    height: opts.height ?? CHART_HEIGHT,
-    offset,
-    format: (x: number) => formatValue(x).padStart(width),
-    // Drawn in order: the quantile first, so history and mean stay on top where they meet.
-    ...(colors && { colors: series.length === 2 ? [asciichart.yellow, asciichart.default] : [asciichart.default] }),
-  });
-  // Column of point k: the label (width), offset − 2 blanks, the axis, then one cell per point
-  // (asciichart draws the segment k → k+1 in the cell after point k).
-  const startBucket = Math.floor(tail / factor);
-  const marker = `${' '.repeat(width + offset - 2 + startBucket)}^ forecast${factor > 1 ? ` (1 column = ${factor} steps)` : ''}`;
-  const legend = upper === undefined ? '' : `\n${' '.repeat(width + offset - 2)}lower line: history then mean; upper line: quantile ${opts.upperLabel ?? ''}`.trimEnd();
-  return `${chart}\n${marker}${legend}`;
-}
-
 /** The header lines of the text output. */
 export function describeForecast(f: Forecast, input: { source: string; points: number; missingRows: number; lastMs: number; horizonSteps: number }): string[] {
   const step = formatDuration(f.stepMs);
@@ -248,19 +163,6 @@ export function describeForecast(f: Forecast, input: { source: string; points: n
   ];
   for (const [i, note] of f.notes.entries()) lines.push(`${i === 0 ? 'notes:' : ''}`.padEnd(11) + note);
   return lines;
-}
-
-/** The forecast table: at most `maxRows` rows (every stride-th step), time, mean, each quantile. */
-export function forecastTable(f: Forecast, maxRows = TABLE_ROWS): string {
-  const keys = Object.keys(f.quantiles).sort((a, b) => Number(a) - Number(b));
-  const { indices, stride } = sampleIndices(f.mean.length, maxRows);
-  const rows = indices.map((i) => [
-    isoTime(f.start + i * f.stepMs),
-    formatValue(f.mean[i] ?? NaN),
-    ...keys.map((k) => formatValue(f.quantiles[k]?.[i] ?? NaN)),
-  ]);
-  const table = formatTable(['TIME (UTC)', 'MEAN', ...keys.map((k) => `Q${k}`)], rows);
-  return stride > 1 ? `${table}\n(one row every ${stride} steps, i.e. every ${formatDuration(stride * f.stepMs)})` : table;
 }
 
 /** The `--json` document: the Forecast with `start` as ISO-8601 and `startMs` as epoch ms. */
@@ -294,7 +196,8 @@ export function m4Csv(horizon: number, rows: readonly { id: string; mean: readon
 // ---------------------------------------------------------------------------------------------
 // The shell
 
-async function readText(path: string, flag: string): Promise<string> {
+/** A text file named by `flag`, or a CliError saying why it cannot be read. */
+export async function readText(path: string, flag: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
@@ -304,44 +207,80 @@ async function readText(path: string, flag: string): Promise<string> {
   }
 }
 
-/** The augurs engines, or none (the forecast notes which models were skipped) if they fail to load. */
-function engines(): { engines?: ForecastEngines; note?: string } {
+/**
+ * The augurs engines, or none (the forecast notes which models were skipped) if they fail to
+ * load. Imported here, not at the top, so the live form does not load the WASM glue.
+ */
+async function engines(): Promise<{ engines?: ForecastEngines; note?: string }> {
   try {
+    const { loadForecastEngines } = await import('../../controller/augurs.js');
     return { engines: loadForecastEngines() };
   } catch (err) {
     return { note: `augurs engines unavailable (${err instanceof Error ? err.message : String(err)})` };
   }
 }
 
-export async function forecastCommand(o: ForecastOptions): Promise<void> {
-  if (checkMode(o) === 'trace') await traceForecast(o, o.trace as string);
+/** `rollcast forecast [NAME] …`; `api` and `print` are used by the live form only. */
+export async function forecastCommand(o: ForecastOptions, name: string | undefined, api: ApiClient, print = (text: string): void => void process.stdout.write(text)): Promise<void> {
+  const mode = checkMode(o, name);
+  if (mode === 'live') await liveForecast(api, name as string, o, print);
+  else if (mode === 'trace') await traceForecast(o, o.trace as string);
   else await m4Forecast(o, o.m4 as string);
+}
+
+/** Prints one block of text and a newline. */
+function out(s: string): void {
+  process.stdout.write(`${s}\n`);
+}
+
+async function liveForecast(api: ApiClient, name: string, o: ForecastOptions, print: (s: string) => void): Promise<void> {
+  const path = `/api/v1/deployments/${encodeURIComponent(name)}`;
+  const view = await api.get<ForecastView>(`${path}/forecast`);
+  if (view.forecast === null) {
+    if (o.json) return print(`${JSON.stringify(view, null, 2)}\n`);
+    return print(`no forecast for ${name} yet: ${view.why ?? 'the controller has not made one'}\n`);
+  }
+  const stored = view.forecast;
+  const steps = o.horizon === undefined ? stored.mean.length : horizonSteps(o.horizon, stored.stepMs);
+  const f = steps < stored.mean.length ? firstSteps(stored, steps) : stored;
+  if (o.json) return print(`${JSON.stringify({ ...view, forecast: f }, null, 2)}\n`);
+
+  // History for context: the chart shows about twice the horizon of it; at least a day, and at
+  // most the 14 days the server answers in one request.
+  const from = f.start - Math.min(MAX_HISTORY_VIEW_MS, Math.max(DAY, 2 * f.mean.length * f.stepMs));
+  const [history, clock] = await Promise.all([
+    api.get<HistoryView>(`${path}/history?from=${from}&to=${f.start}`),
+    api.get<ClockView>('/api/v1/clock'),
+  ]);
+  const header = describeStoredForecast(name, f, { now: clock.now, ...(f !== stored && { cutFrom: stored.mean.length }) });
+  if (steps > stored.mean.length) {
+    header.push(`warning:   --horizon ${o.horizon} is longer than the stored forecast (${formatDuration(stored.mean.length * stored.stepMs)}); showing all of it`);
+  }
+  const chart = forecastChart(historyOnForecastGrid(history, f), f, process.stdout.isTTY === true);
+  print(`${forecastText(header, chart, f)}\n`);
 }
 
 async function traceForecast(o: ForecastOptions, path: string): Promise<void> {
   const quantiles = parseQuantiles(o.quantiles);
   const parsed = parseTraceCsv(await readText(path, '--trace'), path);
   if (!parsed.ok) throw new CliError(parsed.error);
-  const steps = horizonSteps(o.horizon, parsed.series.stepMs);
+  const steps = horizonSteps(o.horizon as string, parsed.series.stepMs);
   const series = cutAt(parsed.series, o.until, path);
-  const loaded = engines();
+  const loaded = await engines();
   const outcome = forecast({ series, horizonSteps: steps, quantiles, ...(loaded.engines && { engines: loaded.engines }) });
   if (!outcome.ok) throw new CliError(`cannot forecast ${path}: ${outcome.insufficient.message}`);
   const f = outcome.forecast;
-  const out = (s: string): void => void process.stdout.write(`${s}\n`);
   if (o.json) return out(JSON.stringify(forecastJson(f), null, 2));
 
   const lastMs = series.start + (series.values.length - 1) * series.stepMs;
   const missingRows = series.values.filter((v) => Number.isNaN(v)).length;
   const header = describeForecast(f, { source: path, points: series.values.length, missingRows, lastMs, horizonSteps: steps });
   if (loaded.note !== undefined) header.push(`warning:   ${loaded.note}`);
-  const top = topQuantile(f);
-  const chart = renderChart(series.values, f.mean, top?.values, { colors: process.stdout.isTTY === true, upperLabel: top?.key ?? '' });
-  out([...header, '', ...(chart === '' ? [] : [chart, '']), forecastTable(f)].join('\n'));
+  out(forecastText(header, forecastChart(series.values, f, process.stdout.isTTY === true), f));
 }
 
 async function m4Forecast(o: ForecastOptions, path: string): Promise<void> {
-  const steps = positiveInt(o.horizon, '--horizon', 'steps with --m4');
+  const steps = positiveInt(o.horizon as string, '--horizon', 'steps with --m4');
   const stepMs = seasonStepMs(o.season as string);
   const outPath = o.out as string;
   const text = await readText(path, '--m4');
@@ -354,7 +293,7 @@ async function m4Forecast(o: ForecastOptions, path: string): Promise<void> {
   }
   if (all.length === 0) throw new CliError(`${path}: no series after the header`);
 
-  const loaded = engines();
+  const loaded = await engines();
   const rows: { id: string; mean: readonly number[] }[] = [];
   const skipped: string[] = [];
   const bar = process.stderr.isTTY
