@@ -302,8 +302,10 @@ export class Autoscaler {
   #refit(name: string, loop: DeploymentLoop, now: number): void {
     const predictive = loop.spec.spec.scaling.predictive;
     loop.forecastStatus = { attemptedAt: now };
-    // History up to the last complete minute; the one in progress would read low.
-    const series = loadSeries(this.#d.store, name, now - predictive.historyMs, Math.floor(now / MINUTE_MS) * MINUTE_MS);
+    // History up to the last complete minute (the one in progress would read low), exactly
+    // `history` long: 14 days must give the 20 160 minutes a weekly period needs, not one fewer.
+    const end = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+    const series = loadSeries(this.#d.store, name, end - predictive.historyMs, end);
     if (series.values.length === 0) {
       loop.forecastStatus.why = `no load history for ${name} yet: it is recorded minute by minute as requests arrive, or imported with \`rollcast import history ${name} --csv FILE\``;
       return;
