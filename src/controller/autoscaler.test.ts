@@ -116,6 +116,35 @@ describe('Autoscaler: reactive part and the load series', () => {
     expect(r.scaled).toEqual([]);
   });
 
+  it('a restarted autoscaler keeps the planner memory: the scale-up cooldown (60 s) still holds', async () => {
+    const r = rig(RPS_SCALING('Off'), MONDAY);
+    for (let i = 0; i < 3; i++) await r.step(1000);
+    const scaledAt = r.scaled[0]!.at; // 1 → 8 replicas
+    // A new Autoscaler on the same store, as after a control plane restart.
+    const again = new Autoscaler({
+      store: r.store,
+      load: { loadSample: () => ({ ...r.sample }) },
+      replicas: { status: () => Promise.resolve([]) },
+      scaler: {
+        applyReplicas: (name, replicas) => {
+          r.scaled.push({ name, replicas, at: r.time.now() });
+          return Promise.resolve();
+        },
+      },
+      clock: r.time,
+      scheduler: r.time,
+      tickMs: TICK,
+    });
+    // 1 300 req/s on 8 ready: 1 300 / (8 × 140) = 1.16 → 10 replicas, below burst (2 × 1 600).
+    while (r.scaled.length === 1 && r.time.now() - scaledAt < 3 * MINUTE) {
+      r.time.advance(TICK);
+      r.sample.arrivals += (1300 * TICK) / 1000;
+      await again.tick();
+    }
+    expect(r.scaled[1]?.replicas).toBe(10);
+    expect(r.scaled[1]!.at - scaledAt).toBeGreaterThanOrEqual(MINUTE);
+  });
+
   it('holds a count set by hand for the scale-down stabilization window (5 min), then follows the load', async () => {
     const r = rig(RPS_SCALING('Off'), MONDAY);
     await r.step(100);
