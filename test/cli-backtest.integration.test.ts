@@ -158,6 +158,26 @@ describe('rollcast backtest', () => {
     for (const s of data.series) expect(s.values).toHaveLength(1440);
   });
 
+  it('--chart with hybrid: the forecast band it held, in replicas like the demand', async () => {
+    const chart = file('band.html');
+    const res = await backtest(['--trace', trace, '--warmup', '2m', '--eval-days', '1', '--per-replica', '8', '--policies', 'hybrid,oracle', '--chart', chart]);
+    expect(res.code, res.stderr).toBe(0);
+    const html = await readFile(chart, 'utf8');
+    const m = /<script type="application\/json" id="chart-data">([^<]*)<\/script>/.exec(html);
+    const data = JSON.parse(m?.[1] ?? 'null') as { series: { label: string; values: (number | null)[] }[]; bands?: [number, number][] };
+    expect(data.series.map((s) => s.label)).toEqual(['demand (replicas)', 'hybrid', 'oracle', 'hybrid forecast median (replicas)', 'hybrid provisioned for (replicas)']);
+    expect(data.bands).toEqual([[4, 3]]);
+    const [demand, , , median, provisioned] = data.series.map((s) => s.values);
+    // The forecast covers the whole window (the history before it is a week), and the level
+    // provisioned for is at or above the median; both are on the demand's scale: within a
+    // factor of two of it on this smooth daily cycle at the median.
+    expect(median?.every((v) => v !== null && v >= 0)).toBe(true);
+    expect(provisioned?.every((v, i) => v !== null && v >= (median?.[i] ?? Infinity) * 0.5)).toBe(true);
+    const mean = (xs: readonly (number | null)[] | undefined) => (xs ?? []).reduce<number>((a, b) => a + (b ?? 0), 0) / (xs?.length ?? 1);
+    expect(mean(median) / mean(demand)).toBeGreaterThan(0.5);
+    expect(mean(median) / mean(demand)).toBeLessThan(2);
+  });
+
   describe('bad input', () => {
     it('--chart in a missing directory: fails before running anything', async () => {
       const res = await backtest(['--trace', trace, '--warmup', '2m', '--eval-days', '1', '--policies', 'reactive', '--chart', file('no-such-dir/c.html')]);

@@ -5,7 +5,9 @@
 // traces), earlier data as history. Prints Markdown (per trace, then the summary) on stdout,
 // progress on stderr.
 //
-// Flags: --traces name1,name2 (file names without .csv, or prefixes).
+// Flags: --traces name1,name2 (file names without .csv, or prefixes); --split tune (score the
+// week before the last, never seeing it); --quantile, --utilization, --headroom for
+// hybrid/predictive. bench/scaling/decompose.ts splits hybrid's excess by planner part.
 
 import { Command } from 'commander';
 import { loadForecastEngines } from '../../src/controller/augurs.js';
@@ -24,20 +26,23 @@ const program = new Command()
   .option('--traces <names>', 'only these traces (file names without .csv, or prefixes), comma-separated')
   .option('--split <split>', 'report: score the last 7 days; tune: drop them first and score the 7 days before (for tuning without seeing the scored week)', 'report')
   .option('--quantile <q>', 'forecast quantile for hybrid/predictive (default: the simulator default)', Number)
-  .option('--utilization <u>', 'target utilization for hybrid/predictive (default: the simulator default)', Number);
+  .option('--utilization <u>', 'target utilization for hybrid/predictive (default: the simulator default)', Number)
+  .option('--headroom <mode>', 'hybrid/predictive headroom: adaptive (default) or forecast (the quantile band, as before issue 4\'s structural change)');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const flags = program.parse().opts<{ traces?: string; split: string; quantile?: number; utilization?: number }>();
+  const flags = program.parse().opts<{ traces?: string; split: string; quantile?: number; utilization?: number; headroom?: string }>();
   if (flags.split !== 'report' && flags.split !== 'tune') throw new Error(`--split must be report or tune, got ${flags.split}`);
+  if (flags.headroom !== undefined && flags.headroom !== 'adaptive' && flags.headroom !== 'forecast') throw new Error(`--headroom must be adaptive or forecast, got ${flags.headroom}`);
+  const headroom = flags.headroom;
   const dir = dataDir();
   const filter = flags.traces?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const { traces, unmatched } = await loadTraces(dir, filter);
   if (unmatched.length > 0) log(`--traces: no trace matches ${unmatched.join(', ')}`);
   const engines = loadForecastEngines();
 
-  console.log(`# Scaling benchmark (${flags.split} split${flags.quantile === undefined ? '' : `, hybrid quantile ${flags.quantile}`}${flags.utilization === undefined ? '' : `, utilization ${flags.utilization}`})`);
+  console.log(`# Scaling benchmark (${flags.split} split${flags.quantile === undefined ? '' : `, hybrid quantile ${flags.quantile}`}${flags.utilization === undefined ? '' : `, utilization ${flags.utilization}`}${headroom === undefined ? '' : `, headroom ${headroom}`})`);
   console.log('');
   console.log(
     `${new Date().toISOString()}; Node ${process.version}; data ${dir}; policies ${POLICY_NAMES.join(', ')}; warm-up 2m, tick 1m; ` +
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
         evalMs: window.evalMs,
         ...(flags.quantile !== undefined && { quantile: flags.quantile }),
         ...(flags.utilization !== undefined && { utilization: flags.utilization }),
+        ...(headroom !== undefined && { headroom }),
         onProgress: (done, total, name) => {
           const now = performance.now();
           log(`  ${done}/${total} ${name} ${((now - last) / 1000).toFixed(1)} s`);

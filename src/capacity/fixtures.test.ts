@@ -56,6 +56,7 @@ export interface Tick {
   ready?: number;
   rps?: number;
   forecast?: PlannerInput['forecast'];
+  forecastMedian?: PlannerInput['forecastMedian'];
   warmupP95Ms?: number;
 }
 
@@ -75,6 +76,7 @@ export function simulate(spec: ScalingSpec, current: number, ticks: readonly Tic
         tickMs,
         observed: { load: k.load, rps: k.rps, readyReplicas: k.ready ?? cur, currentReplicas: cur },
         forecast: k.forecast,
+        ...(k.forecastMedian !== undefined && { forecastMedian: k.forecastMedian }),
         warmupP95Ms: k.warmupP95Ms,
       },
       s,

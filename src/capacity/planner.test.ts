@@ -10,6 +10,7 @@ import { millis } from '../spec/units.js';
 import type { Decision, Reason } from './decision.js';
 import { instant, scalingSpec, simulate, steady, type Tick } from './fixtures.test.js';
 import { decide, initialPlannerState, type PlannerInput, type PlannerState } from './planner.js';
+import { HIST_BINS, MAX_PENDING } from './headroom.js';
 import { predictiveCeiling } from './predictive.js';
 
 const off = { mode: 'Off' as const };
@@ -204,6 +205,7 @@ const arbSpec = fc
     tolerance: fc.double({ min: 0, max: 0.5, noNaN: true }),
     disableScaleIn: fc.boolean(),
     windows: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 4, maxLength: 4 }),
+    adaptive: fc.boolean(),
   })
   .map((r) =>
     scalingSpec({
@@ -215,6 +217,7 @@ const arbSpec = fc
         schedulingBuffer: r.auto ? { kind: 'auto' } : { kind: 'fixed', durationMs: millis(r.bufferMs) },
         maxCapacityBreach: r.increase ? 'IncreaseMaxCapacity' : 'HonorMaxCapacity',
         maxCapacityBuffer: r.increase ? r.maxCapacityBuffer : 0,
+        headroom: r.adaptive ? 'adaptive' : 'forecast',
       },
       reactive: {
         tolerance: r.tolerance,
@@ -243,6 +246,9 @@ const forecastOf = (spec: ScalingSpec, shares: readonly number[]) => ({
   values: shares.map((s) => (spec.target.metric === 'cpu' ? s * 3000 : loadOf(spec, s))),
 });
 
+/** The median that goes with a quantile forecast in these properties: 70 % of it. */
+const medianOf = (f: PlannerInput['forecast']): PlannerInput['forecastMedian'] => (f === undefined ? undefined : { ...f, values: f.values.map((v) => 0.7 * v) });
+
 interface Step {
   input: PlannerInput;
   decision: Decision;
@@ -263,6 +269,7 @@ function run(spec: ScalingSpec, start: number, obs: readonly Obs[], forecast: Pl
       tickMs: 10_000,
       observed: { load: loadOf(spec, o.load), rps: o.rpsPerReplica * ready, readyReplicas: ready, currentReplicas: current },
       forecast,
+      ...(forecast !== undefined && { forecastMedian: medianOf(forecast) }),
       warmupP95Ms: 90_000,
     };
     const out = decide(input, state);
@@ -272,6 +279,44 @@ function run(spec: ScalingSpec, start: number, obs: readonly Obs[], forecast: Pl
   }
   return { steps, state, current, t };
 }
+
+describe('decide: adaptive headroom and forecast-led scale-in', () => {
+  // Target 140 req/s per replica, buffer 2 m, 10-second ticks, scale-down window and cooldown
+  // 300 s. The forecast (median = quantile, so the starting scale is 1) says 1 400 req/s for
+  // [0, 10 s) and 700 from then on.
+  const series = { start: millis(0), stepMs: 10_000, values: [1400, ...new Array<number>(99).fill(700)] };
+  const ticks = (observed: readonly number[]): Tick[] => observed.map((load, k) => ({ t: k * 10_000, load, forecast: series, forecastMedian: series }));
+  const adaptive = scalingSpec({ maxReplicas: 20, predictive: { headroom: 'adaptive' } });
+
+  it('the forecast and the observation agree on 700 → 10 to 5 replicas at once, not after 300 s', () => {
+    // t = 20 s sees [10 s, 20 s) at 700, as forecast (level 1); forecast max over [20 s, 140 s)
+    // = 700 → ⌈5⌉; the HPA's raw recommendation is 5 too, so the holds are skipped.
+    const { decisions } = simulate(adaptive, 10, ticks([1400, 1400, 700]));
+    expect(decisions.map((d) => d.replicas)).toEqual([10, 10, 5]);
+    expect(decisions[2]?.because).toContainEqual(expect.objectContaining({ source: 'forecast', load: 700, median: 700, multiplier: 1, replicas: 5, ledScaleIn: true }));
+    expect(sources(decisions[2] as Decision)).not.toContain('stabilization');
+  });
+
+  it('the quantile headroom keeps the reactive holds: 10 stays', () => {
+    const { decisions } = simulate(scalingSpec({ maxReplicas: 20 }), 10, ticks([1400, 1400, 700]));
+    expect(decisions[2]?.replicas).toBe(10);
+    expect(sources(decisions[2] as Decision)).toContain('stabilization');
+  });
+
+  it('the observation disagrees (still 1 400) → no lead, and the nowcast raises the forecast', () => {
+    // Observed 1 400 where 700 was forecast: level ≈ 2 → the predictive part asks for 10 again.
+    const { decisions } = simulate(adaptive, 10, ticks([1400, 1400, 1400]));
+    expect(decisions[2]?.replicas).toBe(10);
+    expect(decisions[2]?.because.some((r) => r.source === 'forecast' && r.ledScaleIn === true)).toBe(false);
+  });
+
+  it('ForecastOnly learns but never leads', () => {
+    const spec = scalingSpec({ maxReplicas: 20, predictive: { headroom: 'adaptive', mode: 'ForecastOnly' } });
+    const { decisions, state } = simulate(spec, 10, ticks([1400, 1400, 700]));
+    expect(decisions[2]?.replicas).toBe(10);
+    expect(state.headroom?.logLevel).not.toBeNull();
+  });
+});
 
 describe('decide: properties', () => {
   it('replicas are always within [min, max], or up to the IncreaseMaxCapacity ceiling when the forecast acts', () => {
@@ -302,6 +347,7 @@ describe('decide: properties', () => {
               tickMs: 10_000,
               observed: { load, rps: o.rpsPerReplica * ready, readyReplicas: ready, currentReplicas: before.current },
               forecast: forecastOf(spec, f.map((v) => v * scale)),
+              forecastMedian: medianOf(forecastOf(spec, f.map((v) => v * scale))),
               warmupP95Ms: 90_000,
             },
             before.state,
@@ -321,6 +367,18 @@ describe('decide: properties', () => {
         const without = run(spec, start, obs, undefined);
         expect(withForecast.steps.map((x) => x.decision.replicas)).toEqual(without.steps.map((x) => x.decision.replicas));
         expect(withForecast.steps.map((x) => x.decision.reactive)).toEqual(without.steps.map((x) => x.decision.reactive));
+      }),
+    );
+  });
+
+  it('adaptive headroom keeps its state bounded', () => {
+    fc.assert(
+      fc.property(arbSpec, fc.integer({ min: 0, max: 30 }), arbRun, arbForecast, (s, start, obs, f) => {
+        const spec: ScalingSpec = { ...s, predictive: { ...s.predictive, mode: 'ForecastAndScale', headroom: 'adaptive' } };
+        const h = run(spec, start, obs, forecastOf(spec, f)).state.headroom;
+        if (h === undefined) return;
+        expect(h.pending.length).toBeLessThanOrEqual(MAX_PENDING);
+        expect(h.hist === null || h.hist.weights.length === HIST_BINS).toBe(true);
       }),
     );
   });

@@ -4,7 +4,9 @@
 //   replicas = ⌈ q(now + buffer) / (valuePerReplica × utilization) ⌉
 //
 // where q is the forecast at the spec's quantile, read as its maximum over
-// [now, now + buffer + one tick] (forecast-window.ts says why). For the `cpu` metric the
+// [now, now + buffer + one tick] (forecast-window.ts says why). With adaptive headroom
+// (headroom.ts) q(…) is replaced by the median × the learned level and scale, read over
+// [now, now + buffer). For the `cpu` metric the
 // forecast is a request rate and the learned relation CPU% = slope × rps/replica + intercept
 // gives the replicas n with slope × (rps / n) + intercept ≤ target CPU.
 //
@@ -19,6 +21,7 @@ import { schedulingBufferMs } from './buffer.js';
 import type { CpuFit } from './cpu-model.js';
 import type { Reason } from './decision.js';
 import { forecastMax, type StepForecast } from './forecast-window.js';
+import { adaptiveLoad, type HeadroomState } from './headroom.js';
 import { ceilReplicas, clamp, targetPerReplica } from './target.js';
 
 export interface PredictiveInput {
@@ -29,6 +32,11 @@ export interface PredictiveInput {
   warmupP95Ms?: number;
   /** The learned load → CPU relation; read only for the `cpu` metric. */
   cpuFit?: CpuFit;
+  /**
+   * Adaptive headroom (headroom.ts): the median forecast and the tracker's state. When given,
+   * the load is the median × level × scale instead of the quantile forecast's maximum.
+   */
+  adaptive?: { median: StepForecast; state: HeadroomState };
 }
 
 export type PredictiveResult =
@@ -39,6 +47,8 @@ export type PredictiveResult =
       /** maxReplicas, or the IncreaseMaxCapacity ceiling. */
       ceiling: number;
       reasons: Reason[];
+      /** The adaptive headroom state to keep, when it ran. */
+      headroom?: HeadroomState;
     }
   | { kind: 'none'; reasons: Reason[] };
 
@@ -95,25 +105,42 @@ export function planPredictive(input: PredictiveInput): PredictiveResult {
 
   const buffer = schedulingBufferMs(spec.predictive.schedulingBuffer, tickMs, input.warmupP95Ms);
   const windowEnd = now + buffer.ms + tickMs;
-  const w = forecastMax(forecast, now, windowEnd);
-  if (w.kind === 'uncovered') return { kind: 'none', reasons: [{ source: 'no-forecast', why: w.why }] };
+  let load: number;
+  let adaptive: { median: number; multiplier: number; state: HeadroomState } | undefined;
+  if (input.adaptive !== undefined) {
+    const a = adaptiveLoad(input.adaptive.state, { now, tickMs, bufferMs: buffer.ms, median: input.adaptive.median, quantileForecast: forecast, floor: spec.target.metric === 'cpu' ? 1e-6 : 0.05 * per.perReplica });
+    if (a.kind === 'uncovered') return { kind: 'none', reasons: [{ source: 'no-forecast', why: a.why }] };
+    load = a.load;
+    adaptive = { median: a.median, multiplier: a.multiplier, state: a.state };
+  } else {
+    const w = forecastMax(forecast, now, windowEnd);
+    if (w.kind === 'uncovered') return { kind: 'none', reasons: [{ source: 'no-forecast', why: w.why }] };
+    load = w.load;
+  }
 
-  const unclamped = ceilReplicas(w.load / per.perReplica);
+  const unclamped = ceilReplicas(load / per.perReplica);
   const reasons: Reason[] = [
     ...per.reasons,
     {
       source: 'forecast',
       q: spec.predictive.quantile,
       at: millis(now + buffer.ms),
-      load: w.load,
+      load,
       perReplica: per.perReplica,
       replicas: unclamped,
       bufferMs: buffer.ms,
       windowEnd: millis(windowEnd),
+      ...(adaptive !== undefined && { median: adaptive.median, multiplier: adaptive.multiplier }),
     },
   ];
   const ceiling = predictiveCeiling(spec);
   const replicas = clamp(unclamped, spec.minReplicas, ceiling);
   if (replicas !== unclamped) reasons.push({ source: 'bounds', min: spec.minReplicas, max: ceiling, unclamped, replicas });
-  return { kind: 'planned', replicas, ceiling, reasons };
+  return {
+    kind: 'planned',
+    replicas,
+    ceiling,
+    reasons,
+    ...(adaptive !== undefined && { headroom: adaptive.state }),
+  };
 }

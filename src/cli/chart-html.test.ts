@@ -35,6 +35,30 @@ describe('backtestChartData', () => {
     expect(data.title).toBe('backtest of data/<trace>.csv: 8 rps per replica, warm-up 2m');
   });
 
+  it('a forecasting policy adds its band: median and provisioned load in replicas, NaN as a gap', () => {
+    // perReplica 8: median 12 rps → 1.5 replicas, provisioned 20 → 2.5; NaN (no forecast yet) → null.
+    const data = backtestChartData({
+      ...input,
+      policies: [{ name: 'hybrid', ready: [3, 3, 3], forecast: { median: [NaN, 12, 16], provisioned: [NaN, 20, 24] } }, { name: 'oracle', ready: [2, 3, 1] }],
+    });
+    expect(data.series.slice(3)).toEqual([
+      { label: 'hybrid forecast median (replicas)', kind: 'forecast', values: [null, 1.5, 2] },
+      { label: 'hybrid provisioned for (replicas)', kind: 'forecast', values: [null, 2.5, 3] },
+    ]);
+    expect(data.bands).toEqual([[4, 3]]);
+    const html = backtestChartHtml({ ...input, policies: [{ name: 'hybrid', ready: [3, 3, 3], forecast: { median: [NaN, 12, 16], provisioned: [NaN, 20, 24] } }] }, { js: '', css: '' });
+    expect(inlineData(html).bands).toEqual([[3, 2]]);
+    expect(html).toContain('bands: bands');
+  });
+
+  it('no band without a forecast', () => {
+    expect(backtestChartData(input).bands).toBeUndefined();
+  });
+
+  it('refuses a forecast of another length', () => {
+    expect(() => backtestChartData({ ...input, policies: [{ name: 'hybrid', ready: [1, 1, 1], forecast: { median: [1], provisioned: [1] } }] })).toThrow(/hybrid's forecast has 1\/1 ticks, the load 3/);
+  });
+
   it('refuses columns of different lengths', () => {
     expect(() => backtestChartData({ ...input, policies: [{ name: 'reactive', ready: [1] }] })).toThrow(/reactive has 1 ticks, the load 3/);
   });

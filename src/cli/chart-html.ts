@@ -1,6 +1,8 @@
 // `rollcast backtest --chart out.html`: one self-contained HTML page (no network) with a uPlot
 // chart of the evaluation window: demand in replicas (load / perReplica) and each policy's
-// ready replicas, as step lines. uPlot's IIFE build and CSS are inlined from node_modules,
+// ready replicas, as step lines; for a forecasting policy (hybrid, predictive) also the
+// forecast band it held — its median and the load it provisioned for — converted to replicas
+// the same way as the demand (÷ perReplica), so the band sits on the demand's scale. uPlot's IIFE build and CSS are inlined from node_modules,
 // read at run time (`readUplotAssets`); the data is an inline JSON block
 // (`<script type="application/json" id="chart-data">`) the page's own script reads.
 //
@@ -16,6 +18,11 @@ export interface ChartPolicy {
   readonly name: string;
   /** Ready replicas per tick of the evaluation window. */
   readonly ready: readonly number[];
+  /**
+   * The forecast the policy held per tick (rps; NaN where it had none): the median and the
+   * load its predictive part provisioned for (src/sim HeldForecast).
+   */
+  readonly forecast?: { readonly median: readonly number[]; readonly provisioned: readonly number[] };
 }
 
 export interface ChartInput {
@@ -35,7 +42,10 @@ export interface ChartInput {
 export interface ChartData {
   readonly title: string;
   readonly x: number[];
-  readonly series: { readonly label: string; readonly values: number[] }[];
+  /** null is a gap (no forecast at that tick). */
+  readonly series: { readonly label: string; readonly values: (number | null)[]; readonly kind?: 'forecast' }[];
+  /** Pairs of series indices (into `series`) to shade between: [upper, lower]. */
+  readonly bands?: [number, number][];
 }
 
 export interface UplotAssets {
@@ -53,21 +63,35 @@ export function chartTitle(input: Pick<ChartInput, 'trace' | 'perReplica' | 'war
   return `backtest of ${input.trace}: ${capacity(input.perReplica)} rps per replica, warm-up ${formatDuration(input.warmupMs)}`;
 }
 
-/** The columns: tick timestamps (s), demand in replicas, then each policy's ready replicas. */
+/** A load in replicas (÷ perReplica, 3 decimals), or null for a gap (NaN). */
+const replicasOrGap = (v: number, perReplica: number): number | null => (Number.isFinite(v) ? round3(v / perReplica) : null);
+
+/**
+ * The columns: tick timestamps (s), demand in replicas, then each policy's ready replicas,
+ * then per forecasting policy its forecast median and provisioned load in replicas, with the
+ * band between them listed in `bands`.
+ */
 export function backtestChartData(input: ChartInput): ChartData {
   const n = input.load.length;
   for (const p of input.policies) {
     if (p.ready.length !== n) throw new RangeError(`chart: ${p.name} has ${p.ready.length} ticks, the load ${n}`);
+    if (p.forecast !== undefined && (p.forecast.median.length !== n || p.forecast.provisioned.length !== n)) {
+      throw new RangeError(`chart: ${p.name}'s forecast has ${p.forecast.median.length}/${p.forecast.provisioned.length} ticks, the load ${n}`);
+    }
   }
   const x = Array.from({ length: n }, (_, i) => (input.start + i * input.tickMs) / 1000);
-  return {
-    title: chartTitle(input),
-    x,
-    series: [
-      { label: 'demand (replicas)', values: input.load.map((l) => round3(l / input.perReplica)) },
-      ...input.policies.map((p) => ({ label: p.name, values: p.ready.map(round3) })),
-    ],
-  };
+  const series: ChartData['series'][number][] = [
+    { label: 'demand (replicas)', values: input.load.map((l) => round3(l / input.perReplica)) },
+    ...input.policies.map((p) => ({ label: p.name, values: p.ready.map(round3) })),
+  ];
+  const bands: [number, number][] = [];
+  for (const p of input.policies) {
+    if (p.forecast === undefined) continue;
+    series.push({ label: `${p.name} forecast median (replicas)`, kind: 'forecast', values: p.forecast.median.map((v) => replicasOrGap(v, input.perReplica)) });
+    series.push({ label: `${p.name} provisioned for (replicas)`, kind: 'forecast', values: p.forecast.provisioned.map((v) => replicasOrGap(v, input.perReplica)) });
+    bands.push([series.length - 1, series.length - 2]);
+  }
+  return { title: chartTitle(input), x, series, ...(bands.length > 0 && { bands }) };
 }
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -84,14 +108,21 @@ const PAGE_SCRIPT = `
   var stepped = uPlot.paths.stepped({ align: 1 });
   var series = [{ label: 'time (UTC)', value: '{YYYY}-{MM}-{DD} {HH}:{mm}' }];
   data.series.forEach(function (s, i) {
+    if (s.kind === 'forecast') {
+      series.push({ label: s.label, stroke: '#9467bd', width: 1, dash: [2, 3], paths: stepped, points: { show: false } });
+      return;
+    }
     series.push({ label: s.label, stroke: colors[i % colors.length], width: i === 0 ? 2 : 1.5, dash: i === 0 ? [6, 3] : undefined, paths: stepped, points: { show: false } });
   });
+  // uPlot series indices are shifted by one: index 0 is x.
+  var bands = (data.bands || []).map(function (b) { return { series: [b[0] + 1, b[1] + 1], fill: 'rgba(148,103,189,0.15)' }; });
   var columns = [data.x].concat(data.series.map(function (s) { return s.values; }));
   var el = document.getElementById('chart');
   var size = function () { return { width: Math.max(400, window.innerWidth - 40), height: Math.max(300, window.innerHeight - 160) }; };
   var opts = Object.assign(size(), {
     tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
     series: series,
+    bands: bands,
     axes: [{}, { label: 'replicas' }],
     scales: { x: { time: true } },
     cursor: { drag: { x: true, y: false } },
@@ -118,7 +149,7 @@ export function backtestChartHtml(input: ChartInput, assets: UplotAssets): strin
     '</head>',
     '<body>',
     `<h1>${escapeHtml(data.title)}</h1>`,
-    `<p>Evaluation window, one point per ${escapeHtml(formatDuration(input.tickMs))} tick (UTC). Dashed: demand in replicas (load ÷ per-replica capacity); solid: each policy’s ready replicas. Drag to zoom, double-click to reset.</p>`,
+    `<p>Evaluation window, one point per ${escapeHtml(formatDuration(input.tickMs))} tick (UTC). Dashed: demand in replicas (load ÷ per-replica capacity); solid: each policy’s ready replicas; dotted, shaded between: the forecast a forecasting policy held (its median, and the load it provisioned for), in replicas. Drag to zoom, double-click to reset.</p>`,
     '<div id="chart"></div>',
     `<script type="application/json" id="chart-data">${scriptJson(data)}</script>`,
     `<script>${js}</script>`,

@@ -79,6 +79,23 @@ describe('runBacktest', () => {
     expect(byName('hybrid').metrics.unservedShare).toBeLessThan(0.01);
   });
 
+  it('hybrid reports the forecast it held and which part decided, every scored tick', () => {
+    const hybrid = byName('hybrid');
+    const f = hybrid.series.forecast;
+    if (f === undefined) throw new Error('hybrid gave no forecast annotation');
+    const median = f.median.slice(hybrid.evalFrom);
+    const provisioned = f.provisioned.slice(hybrid.evalFrom);
+    // Two days of history before the window: the forecast covers all of it.
+    expect(median.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    expect(provisioned.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    // The replicas asked for cover at least the provisioned load at the 0.9 target when the forecast decided.
+    const by = hybrid.series.decidedBy ?? [];
+    for (let i = hybrid.evalFrom; i < by.length; i++) {
+      if (by[i] === 'forecast') expect((hybrid.series.desired[i] as number) * result.perReplica * 0.9).toBeGreaterThanOrEqual((f.provisioned[i] as number) * (1 - 1e-9));
+    }
+    expect(new Set(by.slice(hybrid.evalFrom)).has('forecast')).toBe(true);
+  });
+
   it('makePolicy knows every name', () => {
     for (const name of ['hybrid', 'predictive', 'reactive', 'aws-like', 'knative-like', 'oracle'] as const) expect(makePolicy(name).name).toBe(name);
   });

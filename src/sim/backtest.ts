@@ -12,6 +12,7 @@
 
 import type { ForecastEngines } from '../forecast/engines.js';
 import { DAY, HOUR, MINUTE } from '../spec/duration.js';
+import type { HeadroomMode } from '../spec/types.js';
 import { awsPolicy } from './aws.js';
 import { hpaPolicy } from './hpa.js';
 import { knativePolicy } from './knative.js';
@@ -45,10 +46,12 @@ export interface BacktestOptions {
   readonly maxReplicas?: number;
   /** Replicas at the simulation's start; default: a 70 % target on the load just before. */
   readonly initialReplicas?: number;
-  /** Forecast quantile for hybrid/predictive (default 0.9). */
+  /** Quantile for hybrid/predictive (default planner-policy.ts DEFAULT_QUANTILE). */
   readonly quantile?: number;
   /** hybrid/predictive target utilization (default 0.9). */
   readonly utilization?: number;
+  /** hybrid/predictive headroom mode (default 'adaptive'; 'forecast' is the quantile band). */
+  readonly headroom?: HeadroomMode;
   /** hybrid/predictive refit interval (default 1 hour). */
   readonly refitEveryMs?: number;
   /** hybrid/predictive forecast horizon (default 4 hours). */
@@ -104,6 +107,7 @@ export interface PolicyContext {
   readonly engines?: ForecastEngines;
   readonly quantile?: number;
   readonly utilization?: number;
+  readonly headroom?: HeadroomMode;
   readonly refitEveryMs?: number;
   readonly horizonMs?: number;
 }
@@ -115,6 +119,7 @@ export function makePolicy(name: PolicyName, context: PolicyContext = {}): Polic
     ...(engines && { engines }),
     ...(context.quantile !== undefined && { quantile: context.quantile }),
     ...(context.utilization !== undefined && { utilization: context.utilization }),
+    ...(context.headroom !== undefined && { headroom: context.headroom }),
     ...(context.refitEveryMs !== undefined && { refitEveryMs: context.refitEveryMs }),
     ...(context.horizonMs !== undefined && { horizonMs: context.horizonMs }),
   };
@@ -164,6 +169,7 @@ export function runBacktest(trace: RegularSeries, options: BacktestOptions, poli
     ...(engines && { engines }),
     ...(options.quantile !== undefined && { quantile: options.quantile }),
     ...(options.utilization !== undefined && { utilization: options.utilization }),
+    ...(options.headroom !== undefined && { headroom: options.headroom }),
     ...(options.refitEveryMs !== undefined && { refitEveryMs: options.refitEveryMs }),
     ...(options.horizonMs !== undefined && { horizonMs: options.horizonMs }),
   };

@@ -8,6 +8,6 @@ export { knativePolicy, type KnativeOptions } from './knative.js';
 export { elasticityMetrics, policyMetrics, type ElasticityMetrics, type PolicyMetrics } from './metrics.js';
 export { oraclePolicy } from './oracle.js';
 export { hybridPolicy, predictivePolicy, type PlannerPolicyOptions } from './planner-policy.js';
-export type { History, Observation, Policy, PolicySetup, PolicyStep } from './policy.js';
+export type { HeldForecast, History, Observation, Policy, PolicySetup, PolicyStep } from './policy.js';
 export { prepareTrace, simulate, type PreparedTrace, type SimulationInput, type SimulationResult, type SimulationTotals, type TickSeries } from './simulate.js';
 export { demandOf, type TraceUnit } from './trace.js';

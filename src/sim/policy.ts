@@ -55,10 +55,25 @@ export interface History {
   readonly loadAhead?: (offset: number) => number;
 }
 
+/**
+ * What a forecasting policy held at a tick, in rps, for charts and diagnosis: the forecast's
+ * median for the tick about to be served and the load it provisioned for (the level its
+ * replicas were sized from, before dividing by a replica's capacity). Absent for policies
+ * without a forecast, and at ticks where there was none yet.
+ */
+export interface HeldForecast {
+  readonly median: number;
+  readonly provisioned: number;
+}
+
 export interface PolicyStep<S> {
   readonly state: S;
   /** Replicas wanted from now on (ready + starting); the simulator clamps to [min, max]. */
   readonly desired: number;
+  /** Optional annotation: the forecast behind this decision (see HeldForecast). */
+  readonly forecast?: HeldForecast;
+  /** Optional annotation: which part of the policy set `desired` (e.g. `forecast`, `reactive`, `burst`). */
+  readonly decidedBy?: string;
 }
 
 /**

@@ -109,3 +109,24 @@ describe('simulate: accounting adds up (properties)', () => {
     );
   });
 });
+
+describe('simulate: per-tick annotations', () => {
+  /** Annotates odd ticks only: the forecast it "held" and which part decided. */
+  const annotating: Policy<null> = {
+    name: 'annotating',
+    init: () => null,
+    step: (state, o) => ({ state, desired: 1, ...(o.tick % 2 === 1 && { forecast: { median: 10 * o.tick, provisioned: 20 * o.tick }, decidedBy: 'forecast' }) }),
+  };
+
+  it('collects the forecast a policy held per tick, NaN where it gave none', () => {
+    const r = run([1, 1, 1, 1], [1], { policy: annotating });
+    expect(r.series.forecast).toEqual({ median: [NaN, 10, NaN, 30], provisioned: [NaN, 20, NaN, 60] });
+    expect(r.series.decidedBy).toEqual(['', 'forecast', '', 'forecast']);
+  });
+
+  it('no columns for a policy that never annotates', () => {
+    const r = run([1, 1], [1]);
+    expect(r.series.forecast).toBeUndefined();
+    expect(r.series.decidedBy).toBeUndefined();
+  });
+});

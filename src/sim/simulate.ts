@@ -69,6 +69,13 @@ export interface TickSeries {
   readonly capacity: readonly number[];
   /** load − capacity when positive, rps. */
   readonly unserved: readonly number[];
+  /**
+   * The forecast the policy held at each tick (PolicyStep.forecast), rps; NaN at ticks without
+   * one. Present only when the policy annotated at least one tick.
+   */
+  readonly forecast?: { readonly median: readonly number[]; readonly provisioned: readonly number[] };
+  /** PolicyStep.decidedBy per tick ('' where not given); present only when the policy gave one. */
+  readonly decidedBy?: readonly string[];
 }
 
 /** Sums over the evaluation window. Requests are rps × seconds. */
@@ -127,6 +134,11 @@ export function simulate(input: SimulationInput): SimulationResult {
   let unserved = 0;
   let missTicks = 0;
   let replicaTicks = 0;
+  const median = new Array<number>(n).fill(NaN);
+  const provisioned = new Array<number>(n).fill(NaN);
+  const decidedBy = new Array<string>(n).fill('');
+  let annotated = false;
+  let explained = false;
 
   const promote = (now: number): void => {
     let k = 0;
@@ -149,6 +161,15 @@ export function simulate(input: SimulationInput): SimulationResult {
     const observation = { tick: i, now, load: g >= 1 ? (ticks.loads[g - 1] as number) : NaN, ready, starting: starting.length, current };
     const next = policy.step(state, observation, history);
     state = next.state;
+    if (next.forecast !== undefined) {
+      median[i] = next.forecast.median;
+      provisioned[i] = next.forecast.provisioned;
+      annotated = true;
+    }
+    if (next.decidedBy !== undefined) {
+      decidedBy[i] = next.decidedBy;
+      explained = true;
+    }
     if (!Number.isFinite(next.desired)) throw new RangeError(`policy ${policy.name} asked for ${next.desired} replicas at tick ${i}`);
     const desired = Math.min(maxReplicas, Math.max(minReplicas, Math.ceil(next.desired)));
     if (desired > current) {
@@ -184,7 +205,13 @@ export function simulate(input: SimulationInput): SimulationResult {
     policy: policy.name,
     perReplica,
     warmupMs,
-    series: { start: millis(ticks.start + g0 * tickMs), tickMs, ...out },
+    series: {
+      start: millis(ticks.start + g0 * tickMs),
+      tickMs,
+      ...out,
+      ...(annotated && { forecast: { median, provisioned } }),
+      ...(explained && { decidedBy }),
+    },
     evalFrom: gEval - g0,
     totals: { ticks: gEnd - gEval, arrivals, served, unserved, missTicks, replicaHours: (replicaTicks * tickMs) / HOUR },
   };

@@ -136,4 +136,10 @@ describe('normalization', () => {
       { kind: 'output-drift', maxPsi: 0.25 },
     ]);
   });
+
+  it('predictive.headroom: absent means forecast (nothing written), adaptive is kept', () => {
+    expect(parse(minimal()).spec.scaling.predictive.headroom).toBeUndefined();
+    expect(parse(withSpec({ scaling: { predictive: { headroom: 'adaptive' } } })).spec.scaling.predictive.headroom).toBe('adaptive');
+    expect(parse(withSpec({ scaling: { predictive: { headroom: 'forecast' } } })).spec.scaling.predictive.headroom).toBe('forecast');
+  });
 });

@@ -52,6 +52,9 @@ const predictiveSchema = strict({
   schedulingBuffer: schedulingBuffer.default(() => ({ kind: 'auto' as const })),
   maxCapacityBreach: z.enum(['HonorMaxCapacity', 'IncreaseMaxCapacity']).default(P.maxCapacityBreach),
   maxCapacityBuffer: int({ gte: 0, lte: 100 }, ' (percent above maxReplicas the forecast may go)').default(P.maxCapacityBuffer),
+  // Optional without a default written into the normalized spec: absent means 'forecast'
+  // (types.ts HeadroomMode), so specs stored before the field existed read back unchanged.
+  headroom: z.enum(['forecast', 'adaptive']).optional(),
 })
   .superRefine((p, ctx) => {
     const broken = brokenKeys(ctx);
@@ -74,6 +77,7 @@ const predictiveSchema = strict({
       maxCapacityBreach: p.maxCapacityBreach,
       // Only IncreaseMaxCapacity uses the buffer; keep 0 otherwise so the value never misleads.
       maxCapacityBuffer: p.maxCapacityBreach === 'IncreaseMaxCapacity' ? p.maxCapacityBuffer : 0,
+      ...(p.headroom !== undefined && { headroom: p.headroom }),
     }),
   );
 

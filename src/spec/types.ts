@@ -76,6 +76,14 @@ export interface ScalingTarget {
 }
 
 export type PredictiveMode = 'Off' | 'ForecastOnly' | 'ForecastAndScale';
+/**
+ * Where the predictive part's headroom comes from. `forecast`: the forecast at `quantile`
+ * (the forecaster's conformal band). `adaptive`: the median forecast corrected by the load
+ * just observed and scaled by the `quantile` of the planner's own recent forecast errors,
+ * learned online (capacity/headroom.ts); with it the forecast may also lead a scale-in when
+ * the observation agrees (capacity/planner.ts).
+ */
+export type HeadroomMode = 'forecast' | 'adaptive';
 export type MaxCapacityBreach = 'HonorMaxCapacity' | 'IncreaseMaxCapacity';
 
 /** How far ahead of a forecast rise replicas are started. */
@@ -96,6 +104,8 @@ export interface PredictiveSpec {
   maxCapacityBreach: MaxCapacityBreach;
   /** Percent above maxReplicas the forecast may go; always 0 with HonorMaxCapacity. */
   maxCapacityBuffer: number;
+  /** Where the headroom comes from (HeadroomMode); absent means `forecast`, the default. */
+  headroom?: HeadroomMode;
 }
 
 export interface ScaleDirection {

@@ -11,7 +11,8 @@
 // - The oracle always runs (it is cheap): its replica-hours are the table's last column, the
 //   physical limit the others are compared with. It is printed only when asked for.
 // - `--chart out.html`: one self-contained HTML page (uPlot inlined, no network; see
-//   ../chart-html.ts) of the evaluation window: demand in replicas and each chosen policy's
+//   ../chart-html.ts) of the evaluation window: demand in replicas, the forecast band hybrid
+//   and predictive held (median and provisioned load, in replicas), and each chosen policy's
 //   ready replicas. The path's directory is checked before the (long) simulation runs; the
 //   file is written to a temporary name beside it and renamed, so a reader never sees half.
 //
@@ -229,7 +230,12 @@ export function chartInput(trace: string, perReplica: number, warmupMs: number, 
       if (outcome.series.start !== series.start || outcome.evalFrom !== evalFrom || outcome.series.tickMs !== series.tickMs) {
         throw new RangeError(`chart: ${name}'s ticks do not line up with ${outcomes[0]?.name ?? ''}'s`);
       }
-      return { name, ready: outcome.series.ready.slice(evalFrom) };
+      const f = outcome.series.forecast;
+      return {
+        name,
+        ready: outcome.series.ready.slice(evalFrom),
+        ...(f !== undefined && { forecast: { median: f.median.slice(evalFrom), provisioned: f.provisioned.slice(evalFrom) } }),
+      };
     }),
   };
 }
