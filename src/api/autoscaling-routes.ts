@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Autoscaler } from '../controller/autoscaler.js';
 import { historyView } from '../controller/autoscaling-history.js';
 import { InvalidRequestError } from '../controller/errors.js';
+import { parse } from './routes.js';
 import type { Store } from '../store/index.js';
 import { MAX_HISTORY_POINTS, type ClockView, type DecisionsView, type ForecastView, type HistoryImportResult, type HistoryView } from './autoscaling-views.js';
 
@@ -28,13 +29,6 @@ const DecisionsQuery = z.strictObject({
 /** At most this much history in one GET (a week of minutes is 10 080 values). */
 const MAX_HISTORY_VIEW_MS = 14 * 24 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${[what, ...i.path.map(String)].join('.')}: ${i.message}`);
-  throw new InvalidRequestError(`invalid ${what}: ${problems.join('; ')}`);
-}
 
 export function registerAutoscalingRoutes(app: FastifyInstance, autoscaler: Autoscaler, store: Store): void {
   app.get('/api/v1/clock', (): ClockView => ({ now: autoscaler.now(), speedup: autoscaler.speedup }));

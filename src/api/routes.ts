@@ -20,7 +20,8 @@ const EventsQuery = z.strictObject({
 });
 const RevisionsQuery = z.strictObject({ deployment: z.string().optional() });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+/** Checks a body or query with zod; every problem becomes one 400 naming its path. */
+export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${[what, ...i.path.map(String)].join('.')}: ${i.message}`);
