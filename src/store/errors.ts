@@ -33,7 +33,7 @@ export class SchemaTooNewError extends StoreError {
   }
 }
 
-export type EntityKind = 'deployment' | 'revision';
+export type EntityKind = 'deployment' | 'revision' | 'rollout';
 
 /** A deployment or revision that does not exist (or, for changes, a deleted deployment). */
 export class NotFoundError extends Error {
@@ -45,5 +45,20 @@ export class NotFoundError extends Error {
     detail?: string,
   ) {
     super(`${kind} '${key}' not found${detail === undefined ? '' : ` (${detail})`}`);
+  }
+}
+
+/**
+ * A rollout transition computed from a state that is no longer the stored one (another
+ * writer got there first): nothing was written; re-read and compute again.
+ */
+export class StaleRolloutError extends Error {
+  override readonly name = 'StaleRolloutError';
+  constructor(
+    readonly id: number,
+    readonly expectedVersion: number,
+    readonly storedVersion: number,
+  ) {
+    super(`rollout ${id} is at version ${storedVersion}, not ${expectedVersion}: it changed since this transition was computed`);
   }
 }

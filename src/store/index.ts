@@ -1,7 +1,7 @@
 // The store's public surface: open a store, the values it returns, the errors it throws.
 // Other modules import from here, never from the files behind it.
 export { openStore, Store } from './store.js';
-export { StoreError, SchemaTooNewError, NotFoundError, type EntityKind } from './errors.js';
+export { StoreError, SchemaTooNewError, NotFoundError, StaleRolloutError, type EntityKind } from './errors.js';
 export { DEFAULT_EVENT_LIMIT, MAX_EVENT_LIMIT } from './events.js';
 export { LOAD_STEP_MS } from './autoscaling.js';
 export { MIGRATIONS, latestVersion, type Migration } from './migrations.js';
@@ -20,6 +20,10 @@ export type {
   LoadSource,
   NewDecision,
   NewEvent,
+  NewRollout,
+  RolloutStatus,
+  RolloutTransition,
+  StoredRollout,
   StoredDecision,
   StoredForecast,
   Revision,

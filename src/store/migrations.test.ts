@@ -24,7 +24,7 @@ describe('migrate', () => {
     expect(migrate(db, ':memory:')).toEqual(MIGRATIONS.map((m) => m.version));
     expect(schemaVersion(db)).toBe(latestVersion());
     expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
-    expect(tables(db)).toEqual(['decisions', 'deployments', 'events', 'forecasts', 'load_points', 'planner_states', 'revisions']);
+    expect(tables(db)).toEqual(['decisions', 'deployments', 'events', 'forecasts', 'load_points', 'planner_states', 'revisions', 'rollouts']);
   });
 
   it('version 2 gives existing deployments a serving revision equal to their active one', () => {
@@ -32,7 +32,7 @@ describe('migrate', () => {
     migrate(db, ':memory:', MIGRATIONS.slice(0, 1));
     db.pragma('foreign_keys = OFF');
     db.prepare("INSERT INTO deployments VALUES ('d', '{}', 1, 'd-r1', 'active', 0, 0)").run();
-    expect(migrate(db, ':memory:')).toEqual([2, 3]);
+    expect(migrate(db, ':memory:')).toEqual([2, 3, 4]);
     expect(db.prepare('SELECT serving_revision FROM deployments').get()).toEqual({ serving_revision: 'd-r1' });
   });
 

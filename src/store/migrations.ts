@@ -126,6 +126,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    description: 'rollouts: one row per rollout, its state machine state, at most one active per deployment',
+    // The state is the pure rollout machine's JSON (rollout/); `version` increases with every
+    // transition so two writers (a restarted controller and one still draining) cannot both
+    // apply a transition computed from the same old state.
+    up: `
+      CREATE TABLE rollouts (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        deployment      TEXT NOT NULL,
+        canary_revision TEXT NOT NULL,
+        stable_revision TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('active', 'finished')),
+        version         INTEGER NOT NULL CHECK (version >= 1),
+        state           TEXT NOT NULL CHECK (json_valid(state)),
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX rollouts_one_active ON rollouts (deployment) WHERE status = 'active';
+      CREATE INDEX rollouts_by_deployment ON rollouts (deployment, id);
+    `,
+  },
 ];
 
 /** The highest schema version this build knows. */

@@ -3,9 +3,10 @@
 // why, so the log and the state can never disagree.
 import type Database from 'better-sqlite3';
 import { revisionId, type Millis, type RevisionId } from '../spec/units.js';
-import { NotFoundError } from './errors.js';
+import { NotFoundError, StaleRolloutError } from './errors.js';
 import { openDatabase } from './open.js';
 import { listEvents } from './events.js';
+import { activeRollout, activeRollouts, getRollout, insertRollout, listRollouts, updateRollout } from './rollouts.js';
 import {
   checkLoadPoint,
   deleteLoadPoints,
@@ -40,7 +41,10 @@ import type {
   LoadPoint,
   NewDecision,
   NewEvent,
+  NewRollout,
+  RolloutTransition,
   StoredDecision,
+  StoredRollout,
   StoredForecast,
   Revision,
   StoreEvent,
@@ -337,6 +341,64 @@ export class Store {
 
   pruneAutoscaling(cut: { pointsBefore: number; decisionsBefore: number; forecastsBefore: number }): { points: number; decisions: number; forecasts: number } {
     return this.#write(() => pruneAutoscaling(this.#db, cut));
+  }
+
+  // --- Rollouts (migration 4; the queries are in rollouts.ts) -------------------------------
+
+  /**
+   * Starts a rollout with its first state and events, in one transaction. A rollout already
+   * active for the deployment is superseded: finished with `supersededState` first (without
+   * it, starting a second one is refused).
+   */
+  startRollout(r: NewRollout): StoredRollout {
+    return this.#write(() => {
+      const now = this.#now();
+      this.#activeRow(r.deployment);
+      const running = activeRollout(this.#db, r.deployment);
+      if (running) {
+        if (r.supersededState === undefined) throw new RangeError(`deployment ${r.deployment} already has an active rollout (${running.id}); pass the superseded state to replace it`);
+        updateRollout(this.#db, running.id, running.version, r.supersededState, true, now);
+      }
+      const id = insertRollout(this.#db, { deployment: r.deployment, canary: r.canaryRevision, stable: r.stableRevision, state: r.state }, now);
+      for (const e of r.events) this.#insertEvent(now, { ...e, data: { ...e.data, rollout: id } });
+      return getRollout(this.#db, id)!;
+    });
+  }
+
+  /**
+   * One transition of a rollout: the new state, its events and (on promotion) the serving
+   * revision, all or nothing. Computed from a stale version → StaleRolloutError, nothing
+   * written: this is what keeps a step from running twice when two writers race.
+   */
+  saveRolloutTransition(t: RolloutTransition): StoredRollout {
+    return this.#write(() => {
+      const now = this.#now();
+      const stored = getRollout(this.#db, t.id);
+      if (stored === undefined) throw new NotFoundError('rollout', String(t.id));
+      if (stored.status !== 'active' || stored.version !== t.fromVersion) throw new StaleRolloutError(t.id, t.fromVersion, stored.version);
+      updateRollout(this.#db, t.id, t.fromVersion, t.state, t.finished, now);
+      for (const e of t.events) this.#insertEvent(now, { ...e, deployment: stored.deployment, data: { ...e.data, rollout: t.id } });
+      if (t.promote !== undefined) {
+        const revision = this.getRevision(t.promote);
+        if (revision.deployment !== stored.deployment) throw new RangeError(`revision ${t.promote} belongs to ${revision.deployment}, not ${stored.deployment}`);
+        this.#db.prepare('UPDATE deployments SET serving_revision = ?, updated_at = ? WHERE name = ?').run(t.promote, now, stored.deployment);
+      }
+      return getRollout(this.#db, t.id)!;
+    });
+  }
+
+  activeRollout(deployment: string): StoredRollout | undefined {
+    return activeRollout(this.#db, deployment);
+  }
+
+  activeRollouts(): StoredRollout[] {
+    return activeRollouts(this.#db);
+  }
+
+  /** The latest `limit` rollouts of a deployment (default 20), oldest first. */
+  listRollouts(deployment: string, limit = 20): StoredRollout[] {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit = ${limit}, must be a whole number ≥ 1`);
+    return listRollouts(this.#db, deployment, Math.min(limit, 1000));
   }
 
   /**

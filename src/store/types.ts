@@ -175,3 +175,41 @@ export interface NewDecision {
   /** Short reason for the `scaled` event when the count changes. */
   readonly reason: string;
 }
+
+export type RolloutStatus = 'active' | 'finished';
+
+/** A rollout as stored: the state machine's state is opaque JSON to the store. */
+export interface StoredRollout {
+  readonly id: number;
+  readonly deployment: string;
+  readonly canaryRevision: RevisionId;
+  readonly stableRevision: RevisionId;
+  readonly status: RolloutStatus;
+  /** 1 at start, +1 per transition: the optimistic-concurrency check of `saveRolloutTransition`. */
+  readonly version: number;
+  readonly state: Record<string, unknown>;
+  readonly createdAt: Millis;
+  readonly updatedAt: Millis;
+}
+
+export interface NewRollout {
+  readonly deployment: string;
+  readonly canaryRevision: RevisionId;
+  readonly stableRevision: RevisionId;
+  readonly state: Record<string, unknown>;
+  /** Written in the same transaction (e.g. `rollout.started`). */
+  readonly events: readonly NewEvent[];
+  /** When an active rollout exists it is finished with this state first (superseded), in the same transaction. */
+  readonly supersededState?: Record<string, unknown>;
+}
+
+export interface RolloutTransition {
+  readonly id: number;
+  /** The version the transition was computed from; a different stored version → ConflictError-like StaleRolloutError, nothing written. */
+  readonly fromVersion: number;
+  readonly state: Record<string, unknown>;
+  readonly finished: boolean;
+  readonly events: readonly NewEvent[];
+  /** The revision that takes the traffic, recorded with the transition (the deployment's serving revision). */
+  readonly promote?: RevisionId;
+}
