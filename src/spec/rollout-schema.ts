@@ -76,7 +76,9 @@ function checkSteps(strategy: RolloutStrategy, steps: readonly ParsedStep[], bro
   if (steps.length === 0 && (strategy === 'canary' || strategy === 'linear')) {
     add(['steps'], steps, `must have at least one step for strategy ${strategy} (use strategy allAtOnce to switch all traffic at once)`);
   }
-  let weight = 0; // traffic on the new revision so far
+  // Traffic on the new revision so far. allAtOnce switches everything before its first step
+  // (rollout/plan.ts adds the switch), so its pauses and analyses run at 100 %.
+  let weight = strategy === 'allAtOnce' ? 100 : 0;
   let weightAt: number | undefined;
   steps.forEach((step, i) => {
     if (broken.has(i)) return;
@@ -98,7 +100,9 @@ function checkSteps(strategy: RolloutStrategy, steps: readonly ParsedStep[], bro
         if (strategy === 'allAtOnce') add(at, step.value, 'is not allowed with strategy allAtOnce, which has no canary stage');
         return;
       case 'analysis':
-        if (weight === 0 && strategy !== 'shadow') {
+        // shadow and blueGreen judge the new revision on mirrored requests (copies of live
+        // traffic whose answers are discarded), so weight 0 still gives samples there.
+        if (weight === 0 && strategy !== 'shadow' && strategy !== 'blueGreen') {
           add(['steps', i], { analysis: shown(step.value) }, 'runs while the new revision gets no traffic (weight 0), so it would have no samples to judge; put a setWeight step before it');
         }
         return;

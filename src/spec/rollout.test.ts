@@ -111,4 +111,9 @@ describe('steps', () => {
     expect(rollout({ strategy: 'shadow', steps: [{ setCanaryScale: { replicas: 1 } }, { analysis: {} }] }).steps).toHaveLength(2);
     expect(rollout({ strategy: 'blueGreen', steps: [{ setWeight: 0 }, { pause: {} }, { setWeight: 100 }] }).steps).toHaveLength(3);
   });
+
+  it('allow blueGreen to be analysed on mirrored requests before the switch, and allAtOnce to bake and analyse after it', () => {
+    expect(rollout({ strategy: 'blueGreen', steps: [{ analysis: {} }, { setWeight: 100 }] }).steps.map((s) => s.kind)).toEqual(['analysis', 'setWeight']);
+    expect(rollout({ strategy: 'allAtOnce', steps: [{ pause: { duration: '5m' } }, { analysis: {} }] }).steps.map((s) => s.kind)).toEqual(['pause', 'analysis']);
+  });
 });
