@@ -6,13 +6,16 @@
 // tensors against the model's signature and answers 400 with the reason. What the gateway
 // adds on top of a plain proxy: routing by model/version/revision weight, least-outstanding
 // balancing, admission control (bounded queue, 429/503 with Retry-After), one retry on
-// another replica when a worker dies before answering, and per-revision metrics.
+// another replica when a worker dies before answering, and per-revision metrics and
+// analysis samples (analysis-sampler.ts) for canary analysis.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Scheduler } from '../controller/clock.js';
 import type { RevisionId } from '../spec/units.js';
 import type { ReplicaEndpointInfo, ReplicaSink } from '../targets/target.js';
 import { ABORTED, readBody } from '../worker/http-io.js';
+import { mulberry32 } from '../spec/random.js';
+import { AnalysisSampler, CLIENT_CLOSED } from './analysis-sampler.js';
 import { sendError, sendErrorAndClose, sendJson } from './http-reply.js';
 import { GatewayMetrics, type RevisionGaugeSource } from './metrics.js';
 import type { Lease, Refusal } from './replica-set.js';
@@ -25,6 +28,8 @@ export interface GatewayOptions {
   serverName?: string;
   serverVersion?: string;
   processMetrics?: boolean;
+  /** Wall-clock milliseconds for the analysis samples; default Date.now. */
+  now?: () => number;
 }
 
 /** What the autoscaler reads from the gateway each tick for one deployment. */
@@ -41,13 +46,17 @@ export interface LoadSample {
 export class Gateway implements ReplicaSink, RevisionGaugeSource {
   readonly routes: RoutingTable;
   readonly metrics: GatewayMetrics;
+  /** Per-revision counts and latency/prediction samples for canary analysis windows. */
+  readonly analysis: AnalysisSampler;
   readonly #serverMetadata: string;
   /** Per deployment, not per revision: the count must survive a revision being retired. */
   readonly #arrivals = new Map<string, number>();
 
   constructor(opts: GatewayOptions) {
     this.metrics = new GatewayMetrics(this, { processMetrics: opts.processMetrics ?? false });
-    this.routes = new RoutingTable(opts.scheduler, () => this.metrics);
+    // A fixed seed: reservoir sampling needs spread, not unpredictability.
+    this.analysis = new AnalysisSampler({ now: opts.now ?? Date.now, random: mulberry32(0x5eed) });
+    this.routes = new GatewayRoutes(opts.scheduler, () => this.metrics, (id) => this.analysis.forget(id));
     this.#serverMetadata = JSON.stringify({ name: opts.serverName ?? 'rollcast', version: opts.serverVersion ?? '0', extensions: [] });
   }
 
@@ -221,17 +230,25 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
     void this.#serve(req, res, picked, performance.now());
   }
 
+  /** One answered infer request: Prometheus, and the analysis samples (with the body of a 2xx, for predictions). */
+  #observe(revision: RevisionRoute, status: number, started: number, body?: Buffer): void {
+    const ms = performance.now() - started;
+    revision.meters.observe(status, ms / 1000);
+    this.analysis.record(revision.spec.revisionId, ms, status, body);
+  }
+
   async #serve(req: IncomingMessage, res: ServerResponse, revision: RevisionRoute, started: number): Promise<void> {
     const { meters } = revision;
     const limit = revision.spec.maxBodyBytes;
     const body = await readBody(req, limit);
     if (body === ABORTED) {
       meters.error('client_closed');
+      this.analysis.record(revision.spec.revisionId, performance.now() - started, CLIENT_CLOSED);
       return;
     }
     if (!Buffer.isBuffer(body)) {
       meters.error('bad_request');
-      meters.observe(413, (performance.now() - started) / 1000);
+      this.#observe(revision, 413, started);
       const size = `${body.declared ? '' : 'more than '}${body.bytes}`;
       return sendErrorAndClose(res, 413, `request body of ${size} bytes exceeds the limit of ${limit} bytes (spec.serving.maxBodyBytes)`);
     }
@@ -254,11 +271,12 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
       if ('refused' in lease) {
         if (lease.refused === 'withdrawn') {
           meters.error('client_closed');
+          this.analysis.record(revision.spec.revisionId, performance.now() - started, CLIENT_CLOSED);
           return;
         }
         const full = lease.refused === 'queue-full';
         meters.error(full ? 'queue_full' : 'queue_timeout');
-        meters.observe(full ? 429 : 503, (performance.now() - started) / 1000);
+        this.#observe(revision, full ? 429 : 503, started);
         const retryAfter = String(Math.max(1, Math.ceil(revision.spec.limits.queueTimeoutMs / 1000)));
         return sendError(res, full ? 429 : 503, lease.message, { 'retry-after': retryAfter });
       }
@@ -280,7 +298,7 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
         const status = outcome.status;
         if (status >= 500) meters.error('model_error');
         else if (status >= 400) meters.error('bad_request');
-        meters.observe(status, (performance.now() - started) / 1000);
+        this.#observe(revision, status, started, outcome.body);
         res.writeHead(status, {
           'content-type': outcome.contentType ?? 'application/json',
           'content-length': outcome.body.length,
@@ -292,12 +310,12 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
       }
       if (outcome.kind === 'broken') {
         meters.error('upstream');
-        meters.observe(502, (performance.now() - started) / 1000);
+        this.#observe(revision, 502, started);
         return sendError(res, 502, `model "${revision.spec.modelName}" replica ${replicaId}: ${outcome.message}`);
       }
       if (outcome.kind === 'timeout') {
         meters.error('timeout');
-        meters.observe(504, (performance.now() - started) / 1000);
+        this.#observe(revision, 504, started);
         return sendError(res, 504, `model "${revision.spec.modelName}" replica ${replicaId}: ${outcome.message}`);
       }
       // Unreachable: the worker died or its socket closed before any answer. Take it out of
@@ -307,9 +325,25 @@ export class Gateway implements ReplicaSink, RevisionGaugeSource {
       if (attempt === 0) meters.retried();
       else {
         meters.error('upstream');
-        meters.observe(502, (performance.now() - started) / 1000);
+        this.#observe(revision, 502, started);
         return sendError(res, 502, `model "${revision.spec.modelName}": two replicas failed before answering (last: ${outcome.message})`);
       }
     }
+  }
+}
+
+/** The routing table; a revision the control plane retires takes its analysis samples with it. */
+class GatewayRoutes extends RoutingTable {
+  constructor(
+    scheduler: Scheduler,
+    metrics: () => GatewayMetrics,
+    private readonly retired: (id: RevisionId) => void,
+  ) {
+    super(scheduler, metrics);
+  }
+
+  override removeRevision(id: RevisionId): void {
+    super.removeRevision(id);
+    this.retired(id);
   }
 }
