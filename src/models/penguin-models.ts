@@ -2,6 +2,7 @@
 // recipe (seeds, hyperparameters), the shared signature, and the graph that turns a trained
 // Classifier into ONNX. Pure: build-demo-models.ts does the file I/O, and the tests call
 // buildDemoModels to prove the committed files are exactly what this recipe produces.
+// (The faulty v3 variants for the rollout demos reuse classifierToOnnx: faulty-models.ts.)
 import { GraphBuilder, attr, type ValueInfo } from './onnx-builder.js';
 import { FEATURES, SPECIES, cleanPenguins, splitPenguins } from './penguins-data.js';
 import { accuracy, train, type Classifier, type TrainOptions } from './train.js';
@@ -95,6 +96,16 @@ export function buildDemoModels(rawRows: unknown): DemoBuild {
   };
 }
 
+/** Names of the tensors inside the classifier graph that a LogitsRewrite may read. */
+export const TENSORS = { features: 'features', standardized: 'standardized', logits: 'logits' } as const;
+
+/**
+ * Extra nodes between the last Gemm and the Softmax: reads TENSORS (all defined by then),
+ * adds its nodes and initializers, and returns the name of the tensor Softmax should read
+ * in place of `logits`. Without one the graph is exactly v1's and v2's.
+ */
+export type LogitsRewrite = (g: GraphBuilder) => string;
+
 /**
  * features → Sub(mean) → Div(std) → [Gemm → Relu]* → Gemm → logits → Softmax(axis 1) →
  * probabilities → ArgMax(axis 1, keepdims 0) → label. Standardization stays two visible
@@ -103,9 +114,10 @@ export function buildDemoModels(rawRows: unknown): DemoBuild {
  */
 export function classifierToOnnx(
   model: Classifier,
-  meta: { version: number; docString: string; metadata: Record<string, string> },
+  meta: { version: number; graphName?: string; docString: string; metadata: Record<string, string> },
+  rewriteLogits?: LogitsRewrite,
 ): Uint8Array {
-  const g = new GraphBuilder(`penguins_v${meta.version}`);
+  const g = new GraphBuilder(meta.graphName ?? `penguins_v${meta.version}`);
   for (const v of SIGNATURE.inputs) g.input(v);
   const width = model.standardizer.mean.length;
   g.initializer('feature_mean', { dims: [width], data: Float32Array.from(model.standardizer.mean) })
@@ -123,7 +135,8 @@ export function classifierToOnnx(
     if (!last) g.node('Relu', [`dense${l}_out`], [`hidden${l}`]);
     current = last ? 'logits' : `hidden${l}`;
   });
-  g.node('Softmax', ['logits'], ['probabilities'], { axis: attr.int(1) })
+  const scores = rewriteLogits ? rewriteLogits(g) : TENSORS.logits;
+  g.node('Softmax', [scores], ['probabilities'], { axis: attr.int(1) })
     .node('ArgMax', ['probabilities'], ['label'], { axis: attr.int(1), keepdims: attr.int(0) });
   for (const v of SIGNATURE.outputs) g.output(v);
   return g.toBytes({ opset: OPSET, modelVersion: meta.version, docString: meta.docString, metadata: meta.metadata });
