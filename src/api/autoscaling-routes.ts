@@ -8,6 +8,7 @@ import type { Autoscaler } from '../controller/autoscaler.js';
 import { historyView } from '../controller/autoscaling-history.js';
 import { InvalidRequestError } from '../controller/errors.js';
 import { parse } from './routes.js';
+import { DAY, formatDuration } from '../spec/duration.js';
 import type { Store } from '../store/index.js';
 import { MAX_HISTORY_POINTS, type ClockView, type DecisionsView, type ForecastView, type HistoryImportResult, type HistoryView } from './autoscaling-views.js';
 
@@ -27,8 +28,7 @@ const DecisionsQuery = z.strictObject({
 });
 
 /** At most this much history in one GET (a week of minutes is 10 080 values). */
-const MAX_HISTORY_VIEW_MS = 14 * 24 * 3_600_000;
-const DAY_MS = 24 * 3_600_000;
+const MAX_HISTORY_VIEW_MS = 14 * DAY;
 
 export function registerAutoscalingRoutes(app: FastifyInstance, autoscaler: Autoscaler, store: Store): void {
   app.get('/api/v1/clock', (): ClockView => ({ now: autoscaler.now(), speedup: autoscaler.speedup }));
@@ -47,9 +47,11 @@ export function registerAutoscalingRoutes(app: FastifyInstance, autoscaler: Auto
     const q = parse(HistoryQuery, req.query, 'query');
     store.getDeployment(req.params.name);
     const to = q.to ?? autoscaler.now();
-    const from = q.from ?? to - DAY_MS;
+    const from = q.from ?? to - DAY;
     if (from >= to) throw new InvalidRequestError(`query.from = ${from} must be before query.to = ${to}`);
-    if (to - from > MAX_HISTORY_VIEW_MS) throw new InvalidRequestError(`query.from..to spans ${Math.round((to - from) / DAY_MS)} days; at most 14 per request`);
+    if (to - from > MAX_HISTORY_VIEW_MS) {
+      throw new InvalidRequestError(`query.from..to spans ${formatDuration(to - from)}, must be at most ${formatDuration(MAX_HISTORY_VIEW_MS)} per request`);
+    }
     return historyView(store, req.params.name, from, to);
   });
 

@@ -22,7 +22,7 @@ export interface ClockView {
 /** The series the controller keeps: one point per minute, in the spec metric's unit (req/s for rps). */
 export const HISTORY_STEP_MS = 60_000;
 
-/** At most this many points in one history import (14 days of 1-minute points is 20 160). */
+/** At most this many points, and minutes once whole-minute steps are expanded, in one history import (14 days of 1-minute points is 20 160). */
 export const MAX_HISTORY_POINTS = 200_000;
 
 /**
@@ -35,7 +35,7 @@ export const MAX_HISTORY_POINTS = 200_000;
 export interface HistoryImport {
   points: [number, number][];
   stepMs: number;
-  /** What the client shifted the timestamps by (whole weeks, so cycles keep their weekday and hour), for the record. */
+  /** What the client shifted the timestamps by (whole days, so every point keeps its hour of day), for the record. */
   shiftMs?: number;
   /** Where the points came from (a file name), for the record. */
   source?: string;

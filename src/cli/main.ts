@@ -198,7 +198,7 @@ export function buildProgram(): Command {
   const importGroup = program.command('import').description('bring data into the control plane');
   importGroup
     .command('history')
-    .description("seed a deployment's load history (what the forecast learns from) with a timestamp,value trace, shifted by whole weeks to end by the controller's now")
+    .description("seed a deployment's load history (what the forecast learns from) with a timestamp,value trace, shifted by whole days to end within the last day of the controller's now")
     .argument('<name>', 'deployment name')
     .requiredOption('--csv <file>', "a timestamp,value CSV, values in the scaling metric's unit (req/s for rps)")
     .option('--until <time>', 'import the points up to this instant (inclusive; ISO-8601 or epoch), leaving the rest to replay with `load --trace`')

@@ -1,14 +1,15 @@
 // The autoscaling loop under a manual clock, with a fake gateway (a request counter the test
 // moves), a fake target (records scale calls) and a real in-memory store: no sleeping, every
 // tick driven by the test.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadForecastEngines } from './augurs.js';
-import { Autoscaler } from './autoscaler.js';
+import { Autoscaler, type AutoscalerDeps } from './autoscaler.js';
 import { ManualTime } from './clock.js';
 import { parseDeploymentSpec } from '../spec/index.js';
 import { openStore, type Store } from '../store/index.js';
 import type { LoadSample } from '../serving/gateway.js';
 import type { DecisionRecord } from '../api/autoscaling-views.js';
+import { millis, type RevisionId } from '../spec/units.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -43,7 +44,7 @@ interface Rig {
   step(rps: number): Promise<void>;
 }
 
-function rig(scaling: string, start: number, withEngines = false): Rig {
+function rig(scaling: string, start: number, withEngines = false, deps: Partial<AutoscalerDeps> = {}): Rig {
   const time = new ManualTime(start);
   const store = openStore(':memory:', { clock: () => time.now() });
   const parsed = parseDeploymentSpec(specText(scaling));
@@ -66,6 +67,7 @@ function rig(scaling: string, start: number, withEngines = false): Rig {
     scheduler: time,
     tickMs: TICK,
     ...(withEngines && { engines: loadForecastEngines() }),
+    ...deps,
   });
   return {
     time,
@@ -84,6 +86,29 @@ function rig(scaling: string, start: number, withEngines = false): Rig {
 const decisions = (r: Rig): DecisionRecord[] => r.autoscaler.decisions('web', 1000, false);
 
 describe('Autoscaler: reactive part and the load series', () => {
+  it('a count set by hand while the tick waits for the target is where the decision starts from, not overwritten', async () => {
+    let duringStatus: (() => void) | undefined;
+    const r = rig(RPS_SCALING('Off'), MONDAY, false, {
+      replicas: {
+        status: () => {
+          duringStatus?.();
+          duringStatus = undefined;
+          return Promise.resolve([]);
+        },
+      },
+    });
+    await r.step(100);
+    await r.step(100);
+    // `rollcast scale web 4` lands while the tick awaits the target's status; the new
+    // replicas are still starting (1 ready). Decided from the old count (1), 200 req/s on 1
+    // ready would be 1 → 2 and overwrite the 4; from 4, the three starting replicas take
+    // their share (200 / 4 = 50 per replica, within target): 4 stands.
+    duringStatus = () => r.store.setDesiredReplicas('web', 4, 'manual scale');
+    await r.step(300);
+    expect(r.store.getDeployment('web').desiredReplicas).toBe(4);
+    expect(r.scaled).toEqual([]);
+  });
+
   it('scales up to the load: 1 000 req/s at 140 per replica → 8 replicas, recorded with a scaled event', async () => {
     const r = rig(RPS_SCALING('Off'), MONDAY);
     for (let i = 0; i < 3; i++) await r.step(1000);
@@ -145,6 +170,98 @@ describe('Autoscaler: reactive part and the load series', () => {
     expect(r.scaled[1]!.at - scaledAt).toBeGreaterThanOrEqual(MINUTE);
   });
 
+  it('a decision the store did not take is retried on the next tick, not held back by a cooldown it never started', async () => {
+    const r = rig(RPS_SCALING('Off'), MONDAY);
+    await r.step(100);
+    await r.step(100);
+    const refused = vi.spyOn(r.store, 'recordDecision').mockImplementationOnce(() => {
+      throw new Error('SQLITE_BUSY: database is locked');
+    });
+    // 200 req/s over the last 20 s on 1 replica at 140 each → 2: refused by the store.
+    await r.step(300);
+    expect(refused).toHaveBeenCalledTimes(1);
+    expect(r.scaled).toEqual([]);
+    // The next tick decides 2 again and acts: the 60 s scale-up cooldown was not started by
+    // the decision that was never stored.
+    await r.step(300);
+    expect(r.scaled).toEqual([{ name: 'web', replicas: 2, at: MONDAY + 4 * TICK }]);
+  });
+
+  it('minutes the store refused to write are written with the next ones, not lost', async () => {
+    const r = rig(RPS_SCALING('Off'), MONDAY);
+    const writes = vi.spyOn(r.store, 'writeLoadPoints');
+    writes.mockImplementationOnce(() => {
+      throw new Error('SQLITE_FULL: database or disk is full');
+    });
+    // Ticks at 0:10 … 3:00: minute 0 is completed at 1:00 (refused) and written at 1:10,
+    // minute 1 at 2:00, minute 2 at 3:00.
+    for (let i = 0; i < 6 * 3; i++) await r.step(120);
+    expect(writes).toHaveBeenCalledTimes(4);
+    expect(r.store.loadPoints('web', MONDAY, MONDAY + DAY).map((p) => p.ts)).toEqual([MONDAY, MONDAY + MINUTE, MONDAY + 2 * MINUTE]);
+  });
+
+  it('a count set by hand is held from when it was seen, even while the load cannot be measured (cpu, no reading yet)', async () => {
+    const cpu = { reading: undefined as number | undefined };
+    const r = rig(CPU_SCALING, MONDAY, false, {
+      cpu: { sample: () => cpu.reading },
+      replicas: { status: () => Promise.resolve([{ replicaId: 'web-r1-1', revisionId: 'web-r1' as RevisionId, phase: 'ready', pid: 1, startedAt: millis(MONDAY), restarts: 0 }]) },
+    });
+    await r.step(0);
+    r.store.setDesiredReplicas('web', 4, 'manual scale');
+    r.sample.ready = 4;
+    const t0 = r.time.now();
+    // Three minutes without a CPU reading, then 10 % per replica: 4 → 1 once the 5 min
+    // scale-down window has passed since the 4 was seen, not 5 min after the last tick
+    // that could not measure.
+    while (r.time.now() - t0 < 3 * MINUTE) await r.step(0);
+    cpu.reading = 10;
+    while (r.scaled.length === 0 && r.time.now() - t0 < 15 * MINUTE) await r.step(0);
+    expect(r.scaled[0]?.replicas).toBe(1);
+    expect(r.scaled[0]!.at - t0).toBeGreaterThanOrEqual(5 * MINUTE);
+    expect(r.scaled[0]!.at - t0).toBeLessThanOrEqual(5 * MINUTE + 2 * TICK);
+  });
+
+  it('a clock that went back does not stop unchanged decisions from being recorded until it catches up', async () => {
+    const r = rig(RPS_SCALING('Off'), MONDAY + DAY);
+    await r.step(100);
+    await r.step(100);
+    expect(decisions(r)).toHaveLength(1);
+    r.time.advance(-60 * MINUTE); // a demo clock restarted, or the wall clock stepped back
+    for (let i = 0; i < 6 * 2; i++) await r.step(100);
+    // Two minutes of ticks after the step back: recorded once a minute, as before it.
+    expect(decisions(r).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a memory from a clock that ran ahead (a demo control plane restarted) does not hold the scale-up cooldown until the clock catches up', async () => {
+    const r = rig(RPS_SCALING('Off'), MONDAY);
+    for (let i = 0; i < 3; i++) await r.step(1000);
+    expect(r.scaled.map((s) => s.replicas)).toEqual([8]); // lastScaleUpAt = MONDAY + 20 s, stored
+    // Restarted with its clock an hour behind what it stored (ScaledTime starts at the real now).
+    const behind = new ManualTime(MONDAY - 60 * MINUTE);
+    const again = new Autoscaler({
+      store: r.store,
+      load: { loadSample: () => ({ ...r.sample }) },
+      replicas: { status: () => Promise.resolve([]) },
+      scaler: {
+        applyReplicas: (name, replicas) => {
+          r.scaled.push({ name, replicas, at: behind.now() });
+          return Promise.resolve();
+        },
+      },
+      clock: behind,
+      scheduler: behind,
+      tickMs: TICK,
+    });
+    // 1 300 req/s on 8 ready → 10 replicas (below burst): on the second tick, the first one
+    // that measures — not an hour and a minute later.
+    for (let i = 0; i < 3 && r.scaled.length === 1; i++) {
+      behind.advance(TICK);
+      r.sample.arrivals += (1300 * TICK) / 1000;
+      await again.tick();
+    }
+    expect(r.scaled[1]).toEqual({ name: 'web', replicas: 10, at: MONDAY - 60 * MINUTE + 2 * TICK });
+  });
+
   it('holds a count set by hand for the scale-down stabilization window (5 min), then follows the load', async () => {
     const r = rig(RPS_SCALING('Off'), MONDAY);
     await r.step(100);
@@ -158,6 +275,13 @@ describe('Autoscaler: reactive part and the load series', () => {
     expect(r.scaled[0]!.at - t0).toBeLessThanOrEqual(5 * MINUTE + 2 * TICK);
   });
 });
+
+/** cpu target 50 % × 0.8 = 40 % per replica, 1–10 replicas. */
+const CPU_SCALING = `    replicas: 1
+    minReplicas: 1
+    maxReplicas: 10
+    target: { metric: cpu, valuePerReplica: 50, utilization: 0.8 }
+    predictive: { mode: Off }`;
 
 /** Two weeks of a daily cycle in req/s: 40 at night, 500 from 12:00 to 14:00 UTC. */
 function dailyHistory(from: number, days: number): [number, number][] {
@@ -207,11 +331,43 @@ describe('Autoscaler: predictive part', () => {
     expect(r.autoscaler.forecastOf('web')).toEqual({ forecast: null, why: expect.stringMatching(/^no load history for web yet: .*rollcast import history web --csv FILE/) as unknown });
   });
 
+  it('says when the first forecast comes, in durations that do not round to nothing', () => {
+    const r = rig(RPS_SCALING('ForecastAndScale'), MONDAY, false, { tickMs: 250, refitEveryMs: 90_000 });
+    expect(r.autoscaler.forecastOf('web').why).toBe('no forecast for web yet: the controller fits one within 250ms of a deployment starting, then every 1m30s');
+  });
+
   it('says why there is no forecast: too little history', async () => {
     const r = rig(RPS_SCALING('ForecastAndScale'), MONDAY + 2 * 60 * MINUTE);
     r.autoscaler.importHistory('web', { points: dailyHistory(MONDAY, 1).slice(0, 90), stepMs: MINUTE });
     await r.step(10);
     expect(r.autoscaler.forecastOf('web').why).toMatch(/^not enough load history for web to forecast: /);
+  });
+
+  it('after a re-apply with predictive mode Off, shows no forecast (not the stored one from before) and says why', async () => {
+    const day15 = MONDAY + 14 * DAY;
+    const r = rig(RPS_SCALING('ForecastAndScale'), day15 + 6 * 60 * MINUTE);
+    r.autoscaler.importHistory('web', { points: dailyHistory(MONDAY, 14), stepMs: MINUTE });
+    await r.step(40);
+    expect(r.store.latestForecast('web')).toBeDefined();
+    const off = parseDeploymentSpec(specText(RPS_SCALING('Off')));
+    if (!off.ok) throw new Error(JSON.stringify(off.issues));
+    r.store.applyRevision({ deployment: 'web', spec: off.raw, modelDigest: 'a'.repeat(64), modelPath: '/m.onnx', desiredReplicas: 1 });
+    await r.step(40);
+    expect(r.autoscaler.forecastOf('web')).toEqual({ forecast: null, why: 'spec.scaling.predictive.mode is Off for web: nothing is forecast' });
+  });
+
+  it('a forecast fit that throws still leaves the tick its decision, and says why there is no forecast', async () => {
+    const errors: unknown[] = [];
+    const r = rig(RPS_SCALING('ForecastAndScale'), MONDAY + 2 * 60 * MINUTE, false, { onError: (err) => errors.push(err) });
+    await r.step(10);
+    vi.spyOn(r.store, 'loadPoints').mockImplementation(() => {
+      throw new Error('SQLITE_IOERR: disk I/O error');
+    });
+    r.autoscaler.importHistory('web', { points: dailyHistory(MONDAY, 1).slice(0, 90), stepMs: MINUTE }); // refit on the next tick
+    await r.step(10);
+    expect(errors).toEqual([new Error('SQLITE_IOERR: disk I/O error')]);
+    expect(r.autoscaler.forecastOf('web').why).toBe('the last forecast fit for web failed: SQLITE_IOERR: disk I/O error');
+    expect(decisions(r).map((d) => d.ts)).toEqual([r.time.now()]);
   });
 
   it('refuses history that ends after the controller clock, writing nothing', () => {

@@ -23,6 +23,7 @@ import type { ForecastEngines } from '../forecast/engines.js';
 import { forecast, quantileKey } from '../forecast/forecast.js';
 import { seriesEnd } from '../forecast/series.js';
 import { formatSpecIssues, validateDeploymentObject, type ModelDeployment, type ScalingSpec } from '../spec/index.js';
+import { formatDuration } from '../spec/duration.js';
 import { millis, type RevisionId } from '../spec/units.js';
 import { NotFoundError, type Deployment, type Store } from '../store/index.js';
 import type { LoadSample } from '../serving/gateway.js';
@@ -40,6 +41,8 @@ const RECORD_EVERY_MS = MINUTE_MS;
 /** Warm-up times remembered per deployment for the p95 (the most recent ones). */
 const WARMUPS_KEPT = 20;
 const PRUNE_EVERY_MS = 60 * MINUTE_MS;
+/** Folded minutes kept for the next tick when the store refuses a write (an hour of them). */
+const UNWRITTEN_KEPT = 60;
 /** Quantiles every stored forecast carries besides the spec's own. */
 const SHOWN_QUANTILES = [0.5, 0.9, 0.95, 0.99];
 
@@ -49,7 +52,10 @@ export interface AutoscalerDeps {
   load: { loadSample(deployment: string): LoadSample | undefined };
   /** The target's replicas (warm-up times, pids for CPU). */
   replicas: { status(): Promise<ReplicaStatus[]> };
-  /** Applies a new desired count to the target (the control plane, serialized with applies and scales). */
+  /**
+   * Brings the target to the desired count just recorded (the control plane, serialized with
+   * applies and scales; it reads the count from the store, so a scale queued ahead wins).
+   */
   scaler: { applyReplicas(deployment: string, replicas: number): Promise<void> };
   clock: Clock;
   scheduler: Scheduler;
@@ -81,6 +87,8 @@ interface DeploymentLoop {
   warmups: Map<string, number>;
   /** The desired count after this loop's last tick; another value means someone else set it. */
   lastDesired?: number;
+  /** Folded minutes a failed store write did not take, written with the next ones (bounded). */
+  unwritten: { ts: number; value: number }[];
 }
 
 export class Autoscaler {
@@ -138,8 +146,14 @@ export class Autoscaler {
     const live = new Set(deployments.map((d) => d.name));
     for (const name of this.#loops.keys()) if (!live.has(name)) this.#loops.delete(name);
     const statuses = await this.#d.replicas.status();
-    for (const deployment of deployments) {
+    for (const { name } of deployments) {
       try {
+        // Read again after the awaits above (the target's status, the previous deployment's
+        // scale, which waits behind applies): a `rollcast scale` or an apply that landed
+        // meanwhile must be what this decision starts from, or recordDecision would overwrite
+        // it with a count decided from the old one. From here to recordDecision nothing awaits.
+        const deployment = this.#d.store.getDeployment(name);
+        if (deployment.status === 'deleted') continue;
         await this.#tickOne(deployment, now, statuses);
       } catch (err) {
         this.#d.onError?.(err);
@@ -177,16 +191,21 @@ export class Autoscaler {
     });
   }
 
-  /** The latest forecast of a deployment (from memory, else the store), or why there is none. */
+  /**
+   * The forecast the planner is using for a deployment, or why there is none. The store's
+   * latest is shown only before the loop has looked at the deployment (just started, or
+   * `--no-autoscale`): once it has, the stored one may predate a spec change (another
+   * quantile, predictive mode Off) or a failed refit, and is not what the planner sees.
+   */
   forecastOf(name: string): { forecast: StoredForecastView | null; why?: string } {
     const loop = this.#loops.get(name);
     if (loop?.forecast) return { forecast: loop.forecast };
-    const stored = this.#d.store.latestForecast(name);
+    const stored = loop === undefined ? this.#d.store.latestForecast(name) : undefined;
     if (stored) return { forecast: stored.body as unknown as StoredForecastView };
     const spec = loop?.spec.spec.scaling;
     if (spec && spec.minReplicas === spec.maxReplicas) return { forecast: null, why: `${name} has minReplicas = maxReplicas = ${spec.minReplicas}: it does not scale, so nothing is forecast` };
     if (spec?.predictive.mode === 'Off') return { forecast: null, why: `spec.scaling.predictive.mode is Off for ${name}: nothing is forecast` };
-    return { forecast: null, why: loop?.forecastStatus.why ?? `no forecast for ${name} yet: the controller fits one within ${Math.round(this.tickMs / 1000)} s of a deployment starting, then every ${Math.round(this.refitEveryMs / MINUTE_MS)} min` };
+    return { forecast: null, why: loop?.forecastStatus.why ?? `no forecast for ${name} yet: the controller fits one within ${formatDuration(this.tickMs)} of a deployment starting, then every ${formatDuration(this.refitEveryMs)}` };
   }
 
   async #tickOne(deployment: Deployment, now: number, statuses: ReplicaStatus[]): Promise<void> {
@@ -197,9 +216,18 @@ export class Autoscaler {
     const byConcurrency = scaling.target.metric === 'concurrency';
 
     // 1. The load series.
+    // The folder hands each completed minute out once: when the store refuses the write (a
+    // busy or full disk), the minutes wait for the next tick instead of being lost.
     const minutes = loop.folder.add(now, sample.arrivals, sample.inFlight + sample.queued);
-    if (minutes.length > 0) {
-      this.#d.store.writeLoadPoints(deployment.name, minutes.map((m) => ({ ts: m.start, value: byConcurrency ? m.concurrency : m.rps })));
+    const points = [...loop.unwritten, ...minutes.map((m) => ({ ts: m.start, value: byConcurrency ? m.concurrency : m.rps }))];
+    if (points.length > 0) {
+      try {
+        this.#d.store.writeLoadPoints(deployment.name, points);
+        loop.unwritten = [];
+      } catch (err) {
+        loop.unwritten = points.slice(-UNWRITTEN_KEPT);
+        throw err;
+      }
     }
     if (scaling.minReplicas === scaling.maxReplicas) return;
 
@@ -207,8 +235,21 @@ export class Autoscaler {
     // memory, `rollcast scale`) enters the stabilization window as a recommendation, so it
     // is held for the scale-down window instead of being undone on the next tick — the
     // user's choice stands until the load has been lower for that long.
+    // Seeded once per change: the ticks below may return before deciding (no CPU reading
+    // yet), and seeding on each of them would extend the hold and grow the list every tick.
     if (loop.lastDesired !== deployment.desiredReplicas) {
       loop.planner = { ...loop.planner, recommendations: [...loop.planner.recommendations, { at: millis(now), replicas: deployment.desiredReplicas }] };
+      loop.lastDesired = deployment.desiredReplicas;
+    }
+
+    // A memory from later than now — the clock went back: a demo control plane restarted
+    // (its fast clock starts again at the real now, hours behind what it stored), or the wall
+    // clock stepped — would hold cooldowns and burst mode until the clock catches up with it,
+    // which at speedup 120 is an hour of real time per 5 days it ran. Such a memory is
+    // dropped, keeping only the CPU model (its sums hold no time); the current count is held
+    // for the scale-down window, as after a restart with no memory.
+    if (latestInstant(loop.planner) > now) {
+      loop.planner = { ...initialPlannerState(), cpu: loop.planner.cpu, recommendations: [{ at: millis(now), replicas: deployment.desiredReplicas }] };
     }
 
     // Warm-up times of this deployment's replicas (any revision: the same model and host).
@@ -221,8 +262,15 @@ export class Autoscaler {
     }
 
     // 2. The forecast.
-    if (scaling.predictive.mode !== 'Off' && (loop.forecastStatus.attemptedAt === undefined || now - loop.forecastStatus.attemptedAt >= this.refitEveryMs)) {
-      this.#refit(deployment.name, loop, now);
+    if (scaling.predictive.mode !== 'Off' && !within(loop.forecastStatus.attemptedAt, now, this.refitEveryMs)) {
+      try {
+        this.#refit(deployment.name, loop, now);
+      } catch (err) {
+        // A failed fit (the store unreadable, a bug in a model) must not cost the tick its
+        // decision: the planner goes on with the forecast it had, `rollcast forecast` says why.
+        loop.forecastStatus.why = `the last forecast fit for ${deployment.name} failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.#d.onError?.(err);
+      }
     }
 
     // 3. Decide.
@@ -242,14 +290,15 @@ export class Autoscaler {
       },
       loop.planner,
     );
-    loop.planner = state;
 
-    // 4. Record, and act.
-    if (!decision.changed && loop.lastRecordedAt !== undefined && now - loop.lastRecordedAt < RECORD_EVERY_MS) {
+    // 4. Record, and act. The planner's new memory is kept only once the decision it belongs
+    // to is stored: were the write to fail after a scale-up was decided, a memory saying
+    // "scaled up now" would hold the next tick's retry back by the scale-up cooldown.
+    if (!decision.changed && within(loop.lastRecordedAt, now, RECORD_EVERY_MS)) {
+      loop.planner = state;
       loop.lastDesired = previous;
       return;
     }
-    loop.lastRecordedAt = now;
     const observed = { load: observedLoad, readyReplicas: sample.ready, currentReplicas: previous, ...(rate !== undefined && { rps: rate }) };
     const { decision: stored } = this.#d.store.recordDecision({
       deployment: deployment.name,
@@ -260,6 +309,8 @@ export class Autoscaler {
       plannerState: state as unknown as Record<string, unknown>,
       reason: `autoscaler: ${decision.because.map((b) => b.source).filter((s, i, all) => all.indexOf(s) === i).join(', ')}`,
     });
+    loop.planner = state;
+    loop.lastRecordedAt = now;
     loop.lastDesired = stored.changed ? decision.replicas : previous;
     if (stored.changed) await this.#d.scaler.applyReplicas(deployment.name, decision.replicas);
   }
@@ -292,6 +343,7 @@ export class Autoscaler {
       planner: existing?.planner ?? (isPlannerState(stored) ? stored : initialPlannerState()),
       forecastStatus: {},
       warmups: existing?.warmups ?? new Map<string, number>(),
+      unwritten: existing?.unwritten ?? [],
       ...(existing?.lastRecordedAt !== undefined && { lastRecordedAt: existing.lastRecordedAt }),
       ...(existing?.lastDesired !== undefined && { lastDesired: existing.lastDesired }),
     };
@@ -352,6 +404,22 @@ export class Autoscaler {
       forecastsBefore: now - 24 * 60 * MINUTE_MS,
     });
   }
+}
+
+/**
+ * Whether `now` is less than `everyMs` after `last` on the controller clock. A clock that went
+ * back (a demo clock restarted, the wall clock stepped) counts as due, not as a wait until
+ * it catches up with `last` — at speedup 120 a 1-minute step back would be 2 hours.
+ */
+function within(last: number | undefined, now: number, everyMs: number): boolean {
+  return last !== undefined && now >= last && now - last < everyMs;
+}
+
+/** The latest instant a planner memory mentions: its last actions, burst mode, its stabilization history. */
+function latestInstant(s: PlannerState): number {
+  let latest = Math.max(s.lastScaleUpAt ?? -Infinity, s.lastScaleDownAt ?? -Infinity, s.burst?.lastAboveAt ?? -Infinity);
+  for (const r of s.recommendations) latest = Math.max(latest, r.at);
+  return latest;
 }
 
 /** Revision ids are `<name>-r<number>`; a prefix test alone would also match a deployment named `<name>-r2x`. */

@@ -138,7 +138,7 @@ describe('importToMinutes', () => {
       what: 'history ending after now',
       pts: [[NOW, 1], [NOW + MIN, 1]] as [number, number][],
       message:
-        "history ends at 2026-01-12T00:02:00.000Z, after the controller's now (2026-01-12T00:00:00.000Z); shift it into the past (the CLI aligns by whole weeks unless --no-align)",
+        "history ends at 2026-01-12T00:02:00.000Z, after the controller's now (2026-01-12T00:00:00.000Z); shift it into the past (the CLI aligns by whole days unless --no-align)",
     },
   ])('rejects $what', ({ pts, message }) => {
     const err = thrown(() => importToMinutes(body(MIN, pts), NOW));
@@ -153,6 +153,22 @@ describe('importToMinutes', () => {
       new InvalidRequestError(`${MAX_HISTORY_POINTS + 1} points, at most ${MAX_HISTORY_POINTS} per import`),
     );
     expect(importToMinutes(body(MIN, pts(MAX_HISTORY_POINTS)), now)).toHaveLength(MAX_HISTORY_POINTS);
+  });
+
+  it('bounds the minutes a whole-minute step expands to, not only the points: one point of a year is refused at once', () => {
+    const year = 365 * 24 * 60 * MIN;
+    const err = thrown(() => importToMinutes(body(year, [[0, 1]]), NOW));
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    expect((err as Error).message).toBe(`1 point of stepMs = ${year} (365d) are 525600 minutes; at most ${MAX_HISTORY_POINTS} minutes per import`);
+    // Exactly the bound is accepted: 1 000 points of 200 minutes.
+    const pts = Array.from({ length: 1000 }, (_, i): [number, number] => [DAY0 - 200 * 1000 * MIN + i * 200 * MIN, 1]);
+    expect(importToMinutes(body(200 * MIN, pts), NOW)).toHaveLength(MAX_HISTORY_POINTS);
+  });
+
+  it('refuses a timestamp before 1970 as a 400 naming the point (the store could not even print it)', () => {
+    const err = thrown(() => importToMinutes(body(MIN, [[-8_700_000_000_000_000, 1]]), NOW));
+    expect(err).toBeInstanceOf(InvalidRequestError);
+    expect((err as Error).message).toBe('points[0]: timestamp -8700000000000000 is before 1970-01-01T00:00:00.000Z; epoch milliseconds must be ≥ 0');
   });
 
   it('reports a timestamp beyond what a date can show as a 400, not a crash', () => {

@@ -4,6 +4,7 @@
 
 import { HISTORY_STEP_MS, MAX_HISTORY_POINTS, type HistoryImport, type HistoryView, type LastImport } from '../api/autoscaling-views.js';
 import type { RegularSeries } from '../forecast/series.js';
+import { formatDuration } from '../spec/duration.js';
 import { millis } from '../spec/units.js';
 import type { LoadPoint, Store } from '../store/index.js';
 import { InvalidRequestError } from './errors.js';
@@ -29,13 +30,23 @@ export function importToMinutes(body: HistoryImport, now: number): LoadPoint[] {
   let before: number | undefined;
   points.forEach(([ts, value], i) => {
     if (!Number.isSafeInteger(ts)) throw new InvalidRequestError(`points[${i}]: timestamp ${ts} is not whole epoch milliseconds`);
+    // Before 1970 is no load history (and far enough back, no Date: the store's messages would throw).
+    if (ts < 0) throw new InvalidRequestError(`points[${i}]: timestamp ${ts} is before 1970-01-01T00:00:00.000Z; epoch milliseconds must be ≥ 0`);
     if (!Number.isFinite(value) || value < 0) throw new InvalidRequestError(`points[${i}] at ${iso(ts)}: value ${value} must be finite and ≥ 0`);
     if (before !== undefined && ts <= before) throw new InvalidRequestError(`points[${i}] at ${iso(ts)} is not after points[${i - 1}] at ${iso(before)}; points must be strictly increasing in time`);
     before = ts;
   });
+  // Each point of a k-minute step becomes k minutes: bound the minutes, not only the points,
+  // or one point with a step of years would be expanded minute by minute into memory.
+  const minutesPerPoint = whole ? stepMs / HISTORY_STEP_MS : 1;
+  if (points.length * minutesPerPoint > MAX_HISTORY_POINTS) {
+    throw new InvalidRequestError(
+      `${points.length} ${points.length === 1 ? 'point' : 'points'} of stepMs = ${stepMs} (${formatDuration(stepMs)}) are ${points.length * minutesPerPoint} minutes; at most ${MAX_HISTORY_POINTS} minutes per import`,
+    );
+  }
   const last = points.at(-1)![0];
   if (last + stepMs > now + HISTORY_STEP_MS) {
-    throw new InvalidRequestError(`history ends at ${iso(last + stepMs)}, after the controller's now (${iso(now)}); shift it into the past (the CLI aligns by whole weeks unless --no-align)`);
+    throw new InvalidRequestError(`history ends at ${iso(last + stepMs)}, after the controller's now (${iso(now)}); shift it into the past (the CLI aligns by whole days unless --no-align)`);
   }
   const minutes = new Map<number, { sum: number; n: number }>();
   const add = (minute: number, value: number): void => {

@@ -122,14 +122,19 @@ export class ControlPlane {
 
   /**
    * The autoscaler's half of a scale: it already recorded the decision and the new desired
-   * count (store.recordDecision); this brings the target to it, serialized with applies,
-   * scales and deletes. A deployment deleted meanwhile is left alone.
+   * count (store.recordDecision); this brings the target to the desired count, serialized
+   * with applies, scales and deletes. A deployment deleted meanwhile is left alone.
+   *
+   * The count is read from the store when this runs, not taken from `replicas`: a `rollcast
+   * scale` queued ahead of this call writes its count after the autoscaler recorded its
+   * decision, and scaling to the autoscaler's (older) count here would leave the target
+   * running another number than the store says until the next decision that changes it.
    */
-  applyReplicas(name: string, replicas: number): Promise<void> {
+  applyReplicas(name: string, _replicas: number): Promise<void> {
     return this.#serialize(async () => {
       const deployment = this.#tryDeployment(name);
       if (!deployment) return;
-      await this.#target.scale(this.#pending.get(name) ?? deployment.activeRevision, replicas);
+      await this.#target.scale(this.#pending.get(name) ?? deployment.activeRevision, deployment.desiredReplicas);
       await this.#maybeSwitch(name);
     });
   }

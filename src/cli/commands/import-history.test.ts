@@ -9,6 +9,7 @@ import type { RegularSeries } from '../../forecast/series.js';
 import { DAY, WEEK } from '../../spec/duration.js';
 import { millis } from '../../spec/units.js';
 import { CliError } from '../errors.js';
+import { importToMinutes } from '../../controller/autoscaling-history.js';
 import { alignShiftMs, checkStep, describeShift, importHistory, importPoints, lastObserved, replayNote, type ImportHistoryOptions } from './import-history.js';
 
 const MIN = 60_000;
@@ -47,6 +48,23 @@ describe('alignShiftMs', () => {
         expect(Number.isInteger(shift / DAY)).toBe(true);
         expect(last + shift).toBeLessThanOrEqual(now);
         expect(last + shift).toBeGreaterThan(now - DAY);
+      }),
+    );
+  });
+
+  it('with steps longer than a minute, fits the last step’s end, so the server takes it (property against importToMinutes)', () => {
+    // 5-minute steps, the last one starting 2 minutes before now: it ends 3 minutes after
+    // now, which the server refuses; a day back it fits.
+    expect(alignShiftMs(0, 2 * MIN, 5 * MIN)).toBe(-DAY);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4e12 }), fc.integer({ min: 2e12, max: 4e12 }), fc.constantFrom(15_000, MIN, 5 * MIN, 60 * MIN), (last, now, step) => {
+        const shift = alignShiftMs(last, now, step);
+        expect(Number.isInteger(shift / DAY)).toBe(true);
+        expect(() => importToMinutes({ points: [[last + shift, 1]], stepMs: step }, now)).not.toThrow();
+        // …and as close to now as whole days allow: a day later, the point would be after now
+        // or its step would end after the minute in progress.
+        const later = last + shift + DAY;
+        expect(later > now || later + step > now + MIN).toBe(true);
       }),
     );
   });

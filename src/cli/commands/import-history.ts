@@ -40,9 +40,15 @@ export interface ImportHistoryOptions {
  * the future. Worked example: last point Tue 2024-05-07 10:00, now Thu 2026-11-26 09:00 →
  * 932 days and 23 hours apart → 932 whole days: the last point moves to Wed 2026-11-25 10:00,
  * 23 hours before now, still at 10:00. Equal instants → 0.
+ *
+ * A point stands for its whole step, and the server takes history whose last step ends by
+ * the end of the minute in progress (now + 1 minute): with steps longer than a minute the
+ * last step's end is what must fit. Example: 5-minute steps, last point 2 minutes before now
+ * → its step would end 3 minutes after now → moved back a day, not refused by the server.
  */
-export function alignShiftMs(lastMs: number, nowMs: number): number {
-  return Math.floor((nowMs - lastMs) / DAY) * DAY;
+export function alignShiftMs(lastMs: number, nowMs: number, stepMs: number = HISTORY_STEP_MS): number {
+  const room = Math.min(nowMs - lastMs, nowMs + HISTORY_STEP_MS - (lastMs + stepMs));
+  return Math.floor(room / DAY) * DAY;
 }
 
 /** Whether the server accepts the trace's step: a whole number of minutes or a divisor of one (contract). */
@@ -122,7 +128,7 @@ export async function importHistory(
   }
 
   const now = o.align ? (await api.get<ClockView>('/api/v1/clock')).now : undefined;
-  const shiftMs = now === undefined ? 0 : alignShiftMs(last, now);
+  const shiftMs = now === undefined ? 0 : alignShiftMs(last, now, series.stepMs);
   const body: HistoryImport = { points: importPoints(series, scale, shiftMs, o.csv), stepMs: series.stepMs, shiftMs, source: basename(o.csv) };
   const result = await api.put<HistoryImportResult>(`/api/v1/deployments/${encodeURIComponent(name)}/history`, body);
   if (o.json) return print(`${JSON.stringify(result, null, 2)}\n`);
