@@ -174,7 +174,8 @@ export function decide(input: PlannerInput, state: PlannerState): { decision: De
 
   const next: PlannerState = {
     version: 1,
-    recommendations: stabilized.history,
+    // An unmeasured hold (reactive.ts `measured: false`) is no recommendation: left out.
+    recommendations: raw.measured === false ? state.recommendations : stabilized.history,
     lastScaleUpAt: replicas > current ? now : state.lastScaleUpAt,
     lastScaleDownAt: replicas < current ? now : state.lastScaleDownAt,
     burst: burst.state,

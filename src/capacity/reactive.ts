@@ -35,6 +35,12 @@ export interface ReactiveDesired {
   /** The unstabilized recommendation (what the HPA records in its recommendation history). */
   desired: number;
   reasons: Reason[];
+  /**
+   * False when nothing could be measured (cpu with no ready replica reporting) and `desired`
+   * only holds the current count: as the HPA skips a recommendation when metrics are
+   * missing, such a hold is not recorded in the stabilization window.
+   */
+  measured?: false;
 }
 
 /**
@@ -64,6 +70,7 @@ export function reactiveDesired(target: ScalingTarget, tolerance: number, obs: R
         return {
           desired: current,
           reasons: [{ source: 'reactive', observed: load, perReplica: perTarget, ratio: 1, replicas: current, note: 'no ready replica reports CPU: holding the current count' }],
+          measured: false,
         };
       }
       base = ready;

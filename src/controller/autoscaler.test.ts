@@ -221,6 +221,15 @@ describe('Autoscaler: reactive part and the load series', () => {
     expect(r.scaled[0]!.at - t0).toBeLessThanOrEqual(5 * MINUTE + 2 * TICK);
   });
 
+  it('cpu with no reading: the decision is still made and recorded, the reactive part holding and saying why', async () => {
+    const r = rig(CPU_SCALING, MONDAY, false, { cpu: { sample: () => undefined } });
+    for (let i = 0; i < 3; i++) await r.step(50);
+    const last = decisions(r).at(-1);
+    expect(last?.decision.replicas).toBe(1);
+    expect(last?.decision.because).toContainEqual(expect.objectContaining({ source: 'reactive', note: 'no ready replica reports CPU: holding the current count' }));
+    expect(last?.observed).toMatchObject({ load: 0, readyReplicas: 1, rps: 50 });
+  });
+
   it('a clock that went back does not stop unchanged decisions from being recorded until it catches up', async () => {
     const r = rig(RPS_SCALING('Off'), MONDAY + DAY);
     await r.step(100);

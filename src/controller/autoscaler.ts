@@ -275,8 +275,16 @@ export class Autoscaler {
 
     // 3. Decide.
     const rate = loop.folder.recentRate();
-    const observedLoad = this.#observedLoad(scaling, loop, sample, mine);
-    if (observedLoad === undefined) return; // before the second tick: nothing measured yet
+    let observedLoad = this.#observedLoad(scaling, loop, sample, mine);
+    // What the planner is told is ready. For `cpu` with no reading (not Linux, or workers too
+    // new for two /proc readings) it is 0: the reactive part then holds the current count and
+    // says so in its reason ("no ready replica reports CPU"), while the forecast still acts.
+    let plannerReady = sample.ready;
+    if (observedLoad === undefined) {
+      if (scaling.target.metric !== 'cpu' || rate === undefined) return; // before the second tick: nothing measured yet
+      observedLoad = 0;
+      plannerReady = 0;
+    }
     const q = loop.forecast?.quantiles[quantileKey(scaling.predictive.quantile)];
     const previous = deployment.desiredReplicas;
     const { decision, state } = decide(
@@ -284,7 +292,7 @@ export class Autoscaler {
         spec: scaling,
         now: millis(now),
         tickMs: this.tickMs,
-        observed: { load: observedLoad, readyReplicas: sample.ready, currentReplicas: previous, ...(rate !== undefined && { rps: rate }) },
+        observed: { load: observedLoad, readyReplicas: plannerReady, currentReplicas: previous, ...(rate !== undefined && { rps: rate }) },
         ...(loop.forecast && q && { forecast: { start: millis(loop.forecast.start), stepMs: loop.forecast.stepMs, values: q } }),
         ...(loop.warmups.size > 0 && { warmupP95Ms: p95([...loop.warmups.values()]) }),
       },
