@@ -1,5 +1,8 @@
 // The control plane's serialization of the autoscaler's scale with manual ones, on a fake
 // target and a real in-memory store (no workers: the target only records what it is told).
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ControlPlane } from './control-plane.js';
 import { ManualTime } from './clock.js';
@@ -46,6 +49,80 @@ describe('ControlPlane.applyReplicas', () => {
     expect(scaled).toEqual([
       ['web-r1', 4],
       ['web-r1', 4],
+    ]);
+  });
+});
+
+describe('ControlPlane with rollout hooks', () => {
+  const EXAMPLES = new URL('../../examples/', import.meta.url).pathname;
+  const spec = (version: string, rollout: boolean): string =>
+    [
+      'apiVersion: rollcast.dev/v1alpha1',
+      'kind: ModelDeployment',
+      'metadata: { name: web }',
+      'spec:',
+      `  model: { name: web-model, version: "${version}", uri: ./models/penguins-v${version}.onnx }`,
+      '  scaling: { replicas: 2, minReplicas: 1, maxReplicas: 10 }',
+      ...(rollout ? ['  rollout: { strategy: canary, steps: [ { setWeight: 20 }, { pause: { duration: 1m } } ] }'] : []),
+      '',
+    ].join('\n');
+
+  async function rig() {
+    const time = new ManualTime(Date.UTC(2026, 10, 2));
+    const store = openStore(':memory:', { clock: () => time.now() });
+    const scaled: [RevisionId, number][] = [];
+    const target: Target = {
+      ensure: () => Promise.resolve(),
+      scale: (id, n) => {
+        scaled.push([id, n]);
+        return Promise.resolve();
+      },
+      retire: () => Promise.resolve(),
+      status: () => Promise.resolve([]),
+      close: () => Promise.resolve(),
+    };
+    const begun: unknown[][] = [];
+    let active = false;
+    const dataDir = await mkdtemp(join(tmpdir(), 'rollcast-cp-'));
+    const gateway = new Gateway({ scheduler: time });
+    const cp = new ControlPlane({ store, gateway, target, dataDir });
+    cp.attachRollouts({
+      active: () => active,
+      begin: (...args) => {
+        begun.push(args);
+        active = true;
+      },
+    });
+    const apply = (text: string) => cp.apply({ specText: text, specPath: join(EXAMPLES, 'spec.yaml') });
+    return { store, scaled, begun, gateway, cp, apply };
+  }
+
+  it('a new revision whose spec has a rollout section starts a rollout: no replicas, no traffic, and the control plane stops sizing the revisions', async () => {
+    const r = await rig();
+    await r.apply(spec('1', false));
+    await r.apply(spec('2', true));
+    expect(r.begun).toEqual([['web', 'web-r1', 'web-r2', expect.objectContaining({ strategy: 'canary' }) as unknown]]);
+    expect(r.scaled).toEqual([
+      ['web-r1', 2],
+      ['web-r2', 0],
+    ]);
+    expect(r.gateway.routes.model('web-model')?.revisions.get('web-r1' as RevisionId)?.weight).toBe(100);
+    // The autoscaler's and a manual scale leave the target to the rollout controller.
+    r.store.recordDecision({ deployment: 'web', previous: 2, replicas: 5, act: true, body: {}, plannerState: {}, reason: 'autoscaler: reactive' });
+    await r.cp.applyReplicas('web', 5);
+    await r.cp.scale('web', 3);
+    expect(r.scaled).toHaveLength(2);
+    expect(r.store.getDeployment('web').desiredReplicas).toBe(3);
+  });
+
+  it('without a rollout section the new revision replaces the old one once ready, as before', async () => {
+    const r = await rig();
+    await r.apply(spec('1', false));
+    await r.apply(spec('2', false));
+    expect(r.begun).toEqual([]);
+    expect(r.scaled).toEqual([
+      ['web-r1', 2],
+      ['web-r2', 2],
     ]);
   });
 });

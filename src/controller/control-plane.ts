@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { checkAndKeepModel, inspectModel, ModelArtifactError } from './model-artifact.js';
 import { formatSpecIssues, parseDeploymentSpec, validateDeploymentObject, type ModelDeployment } from '../spec/index.js';
 import type { RevisionId } from '../spec/units.js';
+import type { RolloutSpec } from '../spec/types.js';
 import { NotFoundError, type Deployment, type Revision, type Store, type StoreEvent, type EventQuery } from '../store/index.js';
 import type { Gateway } from '../serving/gateway.js';
 import { admissionLimits } from '../serving/replica-set.js';
@@ -43,11 +44,30 @@ export interface DeploymentView {
   events: StoreEvent[];
 }
 
+/**
+ * What the control plane needs from the rollout controller (rollout-controller.ts). Without
+ * it (or for a spec with no `rollout` section) a new revision replaces the old one once all
+ * its replicas are ready, as before rollouts existed.
+ */
+export interface RolloutHooks {
+  /** True while the deployment has an active rollout: it, not the control plane, sizes and weighs the two revisions. */
+  active(deployment: string): boolean;
+  /** Starts a rollout of `canary` against `stable` (superseding an active one). */
+  begin(deployment: string, stable: RevisionId, canary: RevisionId, spec: RolloutSpec): void;
+}
+
 export interface ControlPlaneDeps {
   store: Store;
   gateway: Gateway;
   target: Target;
   dataDir: string;
+  rollouts?: RolloutHooks;
+}
+
+/** True when the spec as written has a `spec.rollout` section (defaults alone do not start a rollout). */
+function writesRollout(raw: Record<string, unknown>): boolean {
+  const spec = raw.spec;
+  return typeof spec === 'object' && spec !== null && 'rollout' in spec;
 }
 
 export class ControlPlane {
@@ -55,6 +75,7 @@ export class ControlPlane {
   readonly #gateway: Gateway;
   readonly #target: Target;
   readonly #modelDir: string;
+  #rollouts: RolloutHooks | undefined;
   /** Revisions started and waiting to take over from older ones, per deployment. */
   readonly #pending = new Map<string, RevisionId>();
   readonly #revisionDeployment = new Map<RevisionId, string>();
@@ -65,6 +86,12 @@ export class ControlPlane {
     this.#gateway = deps.gateway;
     this.#target = deps.target;
     this.#modelDir = join(deps.dataDir, 'models');
+    this.#rollouts = deps.rollouts;
+  }
+
+  /** The rollout controller is built after the control plane (it scales through it): attached here. */
+  attachRollouts(hooks: RolloutHooks): void {
+    this.#rollouts = hooks;
   }
 
   /** Bring back every active deployment recorded in the store (control plane restart). */
@@ -92,7 +119,10 @@ export class ControlPlane {
       this.#store.recordEvent({ type: 'restored', deployment: deployment.name, revision: serving, message: `restored ${serving} with ${deployment.desiredReplicas} replicas` });
       // Stopped while a newer revision was starting: start it again, and it takes over once
       // ready, exactly as after the apply; the serving one keeps the traffic until then.
-      if (active !== serving && (await bringBack(deployment, active))) this.#switchWhenReady(deployment.name, active, serving);
+      // Under an active rollout the rollout controller resumes instead: it re-applies the
+      // weights and replica counts its stored state says (absolute, so nothing repeats).
+      const underRollout = this.#store.activeRollout(deployment.name) !== undefined;
+      if (active !== serving && (await bringBack(deployment, active)) && !underRollout) this.#switchWhenReady(deployment.name, active, serving);
     }
     return failures;
   }
@@ -134,6 +164,8 @@ export class ControlPlane {
     return this.#serialize(async () => {
       const deployment = this.#tryDeployment(name);
       if (!deployment) return;
+      // During a rollout the rollout controller splits the count between the two revisions.
+      if (this.#rollouts?.active(name)) return;
       await this.#target.scale(this.#pending.get(name) ?? deployment.activeRevision, deployment.desiredReplicas);
       await this.#maybeSwitch(name);
     });
@@ -187,8 +219,17 @@ export class ControlPlane {
       desiredReplicas: desired,
     });
     if (result.changed) {
-      await this.#start(result.revision, spec, model.signature, desired);
-      this.#switchWhenReady(name, result.revision.id, previous?.activeRevision);
+      const stable = previous?.servingRevision;
+      if (this.#rollouts && stable !== undefined && stable !== result.revision.id && writesRollout(parsed.raw)) {
+        // A progressive rollout: the new revision starts with no replicas and no traffic;
+        // the rollout controller scales it before each weight step and promotes or rolls back.
+        this.#pending.delete(name);
+        await this.#start(result.revision, spec, model.signature, 0);
+        this.#rollouts.begin(name, stable, result.revision.id, spec.spec.rollout);
+      } else {
+        await this.#start(result.revision, spec, model.signature, desired);
+        this.#switchWhenReady(name, result.revision.id, previous?.activeRevision);
+      }
     }
     return { changed: result.changed, deployment: result.deployment, revision: result.revision, warnings: parsed.warnings };
   }
@@ -201,6 +242,8 @@ export class ControlPlane {
       throw new InvalidRequestError(`replicas = ${replicas}, must be a whole number within spec.scaling [minReplicas ${minReplicas}, maxReplicas ${maxReplicas}]`);
     }
     const result = this.#store.setDesiredReplicas(name, replicas, 'manual scale');
+    // During a rollout the desired count is the load's need, which the rollout controller splits.
+    if (this.#rollouts?.active(name)) return result.deployment;
     const live = this.#pending.get(name) ?? deployment.activeRevision;
     await this.#target.scale(live, replicas);
     // A pending revision may now have all the replicas it needs (scaled down to what is
