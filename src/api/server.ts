@@ -13,6 +13,7 @@ import type { ControlPlane } from '../controller/control-plane.js';
 import type { Autoscaler } from '../controller/autoscaler.js';
 import type { Store } from '../store/index.js';
 import { registerAutoscalingRoutes } from './autoscaling-routes.js';
+import { registerRolloutRoutes, type RolloutOperations } from './rollout-routes.js';
 import type { Gateway } from '../serving/gateway.js';
 import { bearerMatches } from './admin-token.js';
 import { toHttpFailure } from './http-errors.js';
@@ -21,6 +22,7 @@ import { registerAdminRoutes } from './routes.js';
 export interface ServerOptions {
   controlPlane: ControlPlane;
   autoscaler: Autoscaler;
+  rollouts: RolloutOperations;
   store: Store;
   gateway: Gateway;
   adminToken: string;
@@ -78,6 +80,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }));
   registerAdminRoutes(app, opts.controlPlane);
   registerAutoscalingRoutes(app, opts.autoscaler, opts.store);
+  registerRolloutRoutes(app, opts.rollouts);
 
   await app.listen({ host: opts.host, port: opts.port });
   const address = app.server.address() as AddressInfo;

@@ -15,6 +15,7 @@ import { systemClock, systemScheduler, type Clock, type Scheduler } from './cloc
 import { ControlPlane } from './control-plane.js';
 import { packageVersion } from './version.js';
 import { Autoscaler } from './autoscaler.js';
+import { RolloutController } from './rollout-controller.js';
 import { loadForecastEngines } from './augurs.js';
 import { ScaledTime } from './scaled-time.js';
 import { ProcCpuSampler } from '../targets/local/process-cpu.js';
@@ -49,6 +50,14 @@ export interface StartOptions {
   autoscalerTickMs?: number;
   /** The autoscaler's clock and scheduler when they differ from `clock`/`scheduler` (tests drive it by hand). */
   controllerClock?: Clock & Scheduler;
+  /**
+   * The rollout controller's clock and scheduler, shared with the gateway's analysis samples
+   * (their windows must be cut on the clock the traffic was recorded on). Default: `clock`
+   * and `scheduler` — real time even in demo mode. Tests drive it by hand.
+   */
+  rolloutClock?: Clock & Scheduler;
+  /** Run the rollout controller's ticks (default true; tests with a manual rollout clock tick it themselves). */
+  rolloutTicks?: boolean;
 }
 
 export interface Rollcast {
@@ -60,6 +69,7 @@ export interface Rollcast {
   restoreFailures: string[];
   controlPlane: ControlPlane;
   autoscaler: Autoscaler;
+  rollouts: RolloutController;
   store: Store;
   gateway: Gateway;
   target: LocalTarget;
@@ -79,7 +89,8 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
     opts.controllerClock ?? (speedup === 1 ? { now: () => clock.now(), after: (ms, fn) => scheduler.after(ms, fn) } : new ScaledTime(speedup, clock, scheduler));
   const store = openStore(join(dataDir, 'rollcast.db'), { clock: () => controllerTime.now() });
   const version = packageVersion();
-  const gateway = new Gateway({ scheduler, serverVersion: version, processMetrics: opts.processMetrics ?? false });
+  const rolloutTime: Clock & Scheduler = opts.rolloutClock ?? { now: () => clock.now(), after: (ms, fn) => scheduler.after(ms, fn) };
+  const gateway = new Gateway({ scheduler, serverVersion: version, processMetrics: opts.processMetrics ?? false, now: () => rolloutTime.now() });
   // The target reports events to the control plane, which is built after it.
   const events: { sink?: ControlPlane } = {};
   const target = new LocalTarget({
@@ -92,6 +103,17 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
   });
   const controlPlane = new ControlPlane({ store, gateway, target, dataDir });
   events.sink = controlPlane;
+  const rollouts = new RolloutController({
+    store,
+    routes: gateway.routes,
+    target,
+    samples: gateway.analysis,
+    need: (name) => store.getDeployment(name).desiredReplicas,
+    clock: rolloutTime,
+    scheduler: rolloutTime,
+    onError: (err) => store.recordEvent({ type: 'rollout.error', message: `rollout tick failed: ${err instanceof Error ? err.message : String(err)}` }),
+  });
+  controlPlane.attachRollouts(rollouts);
   const reported = new Map<string, number>();
   const autoscaler = new Autoscaler({
     store,
@@ -125,6 +147,7 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
   const server = await startServer({
     controlPlane,
     autoscaler,
+    rollouts,
     store,
     gateway,
     adminToken: token.token,
@@ -137,6 +160,7 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
     throw err;
   });
   if (opts.autoscale ?? true) autoscaler.start();
+  if (opts.rolloutTicks ?? true) rollouts.start();
   const cp = controlPlane;
   let closing: Promise<void> | undefined;
   return {
@@ -147,12 +171,14 @@ export async function startRollcast(opts: StartOptions): Promise<Rollcast> {
     restoreFailures,
     controlPlane: cp,
     autoscaler,
+    rollouts,
     store,
     gateway,
     target,
     close: () =>
       (closing ??= (async () => {
         await autoscaler.stop();
+        await rollouts.stop();
         await server.close();
         await cp.close();
         store.close();
