@@ -210,6 +210,30 @@ export function buildProgram(): Command {
       await importHistory(client(program), name, o);
     });
 
+  const rolloutGroup = program.command('rollout').description("a deployment's progressive rollout: status and commands");
+  rolloutGroup
+    .command('status')
+    .description('phase and why, the plan with the current step, weights, and every analysis verdict with its numbers')
+    .argument('<name>', 'deployment name')
+    .option('--json', 'print JSON: { phase, reason, step, weights, verdicts, … }')
+    .action(async (name: string, o: { json?: boolean }) => {
+      const { rolloutStatus } = await import('./commands/rollout.js');
+      await rolloutStatus(client(program), name, o);
+    });
+  for (const [command, description] of [
+    ['promote', 'complete the current pause or analysis step (--full: skip to all traffic on the new revision)'],
+    ['pause', 'hold the rollout at its current step'],
+    ['resume', 'continue a paused rollout'],
+    ['abort', 'roll back: all traffic to the stable revision, the new one scaled to 0'],
+  ] as const) {
+    const sub = rolloutGroup.command(command).description(description).argument('<name>', 'deployment name').option('--json', 'print JSON');
+    if (command === 'promote') sub.option('--full', 'promote to 100 % at once');
+    sub.action(async (name: string, o: { full?: boolean; json?: boolean }) => {
+      const { rolloutCommand } = await import('./commands/rollout.js');
+      await rolloutCommand(client(program), name, command, o);
+    });
+  }
+
   program
     .command('backtest')
     .description('replay a load trace against scaling policies, offline: cost, unserved load and the SPEC RG elasticity metrics per policy')
