@@ -2,7 +2,8 @@
 // gets a new version applied with a rollout section; real requests go through the gateway;
 // the rollout controller runs on a manual clock (the gateway's analysis samples share it), so
 // each analysis interval is one step of the test, not 20 s of waiting. A good version is
-// promoted; the version that fails on some inputs is rolled back automatically; neither loses
+// promoted; the version that fails on some inputs, and the one whose predictions drift, are
+// rolled back automatically; none loses
 // a client request to the rollout machinery (every non-2xx answer is the model's own 500).
 
 import { readFile } from 'node:fs/promises';
@@ -103,5 +104,15 @@ describe('a rollout on real workers', () => {
     const failed = view.verdicts.find((v) => v.verdict === 'Fail');
     expect(failed?.reasons?.join('\n')).toMatch(/error-rate/);
     expect(new Set(codes.filter((c) => c !== 200))).toEqual(new Set([500]));
+  });
+
+  it('rolls back a version that answers fast and without errors but differently, on output drift', async () => {
+    await apply('rollout-drift.yaml');
+    const { view, codes } = await runRollout(240);
+    expect(view.phase, view.reason).toBe('RolledBack');
+    expect(view.weights).toEqual({ 'penguins-r1': 100, 'penguins-r2': 0 });
+    const failed = view.verdicts.find((v) => v.verdict === 'Fail');
+    expect(failed?.reasons?.join('\n')).toMatch(/output-drift/);
+    expect(codes.filter((c) => c !== 200)).toEqual([]);
   });
 });
