@@ -115,4 +115,35 @@ describe('a rollout on real workers', () => {
     expect(failed?.reasons?.join('\n')).toMatch(/output-drift/);
     expect(codes.filter((c) => c !== 200)).toEqual([]);
   });
+
+  it('rolls back a version three times slower, on latency', async () => {
+    await apply('rollout-slow.yaml');
+    const { view } = await runRollout(240);
+    expect(view.phase, view.reason).toBe('RolledBack');
+    const failed = view.verdicts.find((v) => v.verdict === 'Fail');
+    expect(failed?.reasons?.join('\n')).toMatch(/latency-p50/);
+  });
+
+  it('resumes after the control plane is stopped mid-rollout, repeating and skipping no step', async () => {
+    await apply('rollout-good.yaml', await goodSpec());
+    // Run until the first analysis has passed and the weight is about to rise past 20 %.
+    for (let second = 1; second <= 240 && (await status()).step < 2; second++) {
+      await send(40, second);
+      time.advance(1_000);
+      if (second % 5 === 0) {
+        await rc.rollouts.tick();
+        await rc.target.waitUntil((all) => all.every((r) => r.phase !== 'starting'));
+      }
+    }
+    const before = await status();
+    expect(before.phase).toBe('Progressing');
+    await rc.close();
+    rc = await startTestRollcast(join(dir.path, 'data'), { rolloutClock: time, rolloutTicks: false });
+    await readyReplicas(rc, 'penguins-r1', 2);
+    const { view } = await runRollout(240);
+    expect(view.phase, view.reason).toBe('Succeeded');
+    const started = rc.store.listEvents({ deployment: 'penguins', type: 'rollout.StepStarted', limit: 1000 }).map((e) => (e.data as { step?: number }).step);
+    expect(started).toEqual([...new Set(started)]);
+    expect(started).toEqual(before.steps.map((_, i) => i));
+  });
 });
