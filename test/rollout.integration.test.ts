@@ -146,4 +146,23 @@ describe('a rollout on real workers', () => {
     expect(started).toEqual([...new Set(started)]);
     expect(started).toEqual(before.steps.map((_, i) => i));
   });
+
+  it('holds instead of failing when traffic is too low to judge (fewer than minSamples)', async () => {
+    await apply('rollout-errors.yaml');
+    // 2 requests a second: the canary's ~8 per 20 s interval are far below minSamples (100).
+    for (let second = 1; second <= 120; second++) {
+      await send(2, second);
+      time.advance(1_000);
+      if (second % 5 === 0) {
+        await rc.rollouts.tick();
+        await rc.target.waitUntil((all) => all.every((r) => r.phase !== 'starting'));
+      }
+    }
+    const view = await status();
+    expect(view.active).toBe(true);
+    expect(view.phase, view.reason).toBe('Paused');
+    expect(view.verdicts.map((v) => v.verdict)).not.toContain('Fail');
+    expect(view.verdicts.at(-1)?.verdict).toBe('Inconclusive');
+    expect(view.weights['penguins-r2']).toBe(20);
+  });
 });
