@@ -12,6 +12,7 @@ const ApplyBody = z.strictObject({
   specPath: z.string().optional(),
 });
 const ScaleBody = z.strictObject({ replicas: z.number().int().min(0) });
+const UndoBody = z.strictObject({ toRevision: z.number().int().min(1).optional() });
 const EventsQuery = z.strictObject({
   deployment: z.string().optional(),
   sinceId: z.coerce.number().int().min(0).optional(),
@@ -42,6 +43,12 @@ export function registerAdminRoutes(app: FastifyInstance, cp: ControlPlane): voi
   app.put<{ Params: { name: string } }>('/api/v1/deployments/:name/replicas', async (req) => {
     const body = parse(ScaleBody, req.body, 'body');
     return { deployment: await cp.scale(req.params.name, body.replicas) };
+  });
+
+  app.post<{ Params: { name: string } }>('/api/v1/deployments/:name/undo', async (req, reply) => {
+    const body = parse(UndoBody, req.body, 'body');
+    const outcome = await cp.undo(req.params.name, body.toRevision);
+    return reply.status(201).send(outcome);
   });
 
   app.delete<{ Params: { name: string } }>('/api/v1/deployments/:name', async (req) => ({ deployment: await cp.delete(req.params.name) }));

@@ -220,6 +220,16 @@ export function buildProgram(): Command {
       const { rolloutStatus } = await import('./commands/rollout.js');
       await rolloutStatus(client(program), name, o);
     });
+  rolloutGroup
+    .command('undo')
+    .description("go back to an earlier revision: its spec and model applied again as a new revision (rolled out if its spec has a rollout section)")
+    .argument('<name>', 'deployment name')
+    .option('--to-revision <n>', 'the revision number to go back to (default: the one before the serving revision)', int('--to-revision'))
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { toRevision?: number; json?: boolean }) => {
+      const { rolloutUndo } = await import('./commands/rollout.js');
+      await rolloutUndo(client(program), name, o);
+    });
   for (const [command, description] of [
     ['promote', 'complete the current pause or analysis step (--full: skip to all traffic on the new revision)'],
     ['pause', 'hold the rollout at its current step'],

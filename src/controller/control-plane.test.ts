@@ -125,4 +125,18 @@ describe('ControlPlane with rollout hooks', () => {
       ['web-r2', 2],
     ]);
   });
+
+  it('undo applies the revision before the serving one again, from its kept model, as a new revision', async () => {
+    const r = await rig();
+    await r.apply(spec('1', false));
+    await r.apply(spec('2', true)); // r2 rolls out; r1 still serves
+    expect(r.store.getDeployment('web').servingRevision).toBe('web-r1');
+    await expect(r.cp.undo('web')).rejects.toThrow('web has no revision before web-r1 to go back to');
+    await expect(r.cp.undo('web', 7)).rejects.toThrow('web has no revision 7 (revisions: 1, 2)');
+    await expect(r.cp.undo('web', 1)).rejects.toThrow('web-r1 is already the serving revision of web');
+    const outcome = await r.cp.undo('web', 2);
+    expect(outcome.revision).toMatchObject({ id: 'web-r3', number: 3, modelDigest: r.store.getRevision('web-r2' as RevisionId).modelDigest });
+    // Same spec and model as r2 apart from where the model is read from: a rollout of r3 against r1.
+    expect(r.begun.at(-1)?.slice(0, 3)).toEqual(['web', 'web-r1', 'web-r3']);
+  });
 });

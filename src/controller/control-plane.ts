@@ -175,6 +175,40 @@ export class ControlPlane {
     return this.#serialize(() => this.#delete(name));
   }
 
+  /**
+   * `rollout undo`: apply again the spec and model of an earlier revision — by default the
+   * newest one before the serving revision, else revision number `toRevision`. It becomes a
+   * new revision (revisions are immutable) and goes out as the spec says: rolled out when the
+   * spec has a rollout section (superseding an active rollout), else replacing the current
+   * one once ready. The model is taken from the content-addressed copy kept at its first
+   * apply, so the original spec file and model need not exist any more.
+   */
+  undo(name: string, toRevision?: number): Promise<ApplyOutcome> {
+    return this.#serialize(() => {
+      const deployment = this.#store.getDeployment(name);
+      const revisions = this.#store.listRevisions(name);
+      const serving = revisions.find((r) => r.id === deployment.servingRevision);
+      const target =
+        toRevision === undefined
+          ? revisions.filter((r) => r.number < (serving?.number ?? Infinity) && r.modelDigest + JSON.stringify(r.spec) !== (serving ? serving.modelDigest + JSON.stringify(serving.spec) : '')).at(-1)
+          : revisions.find((r) => r.number === toRevision);
+      if (target === undefined) {
+        throw new InvalidRequestError(
+          toRevision === undefined
+            ? `${name} has no revision before ${deployment.servingRevision} to go back to`
+            : `${name} has no revision ${toRevision} (revisions: ${revisions.map((r) => r.number).join(', ')})`,
+        );
+      }
+      if (target.id === deployment.servingRevision) throw new InvalidRequestError(`${target.id} is already the serving revision of ${name}`);
+      const spec = structuredClone(target.spec) as { spec?: { model?: Record<string, unknown> } };
+      if (spec.spec?.model) {
+        spec.spec.model.uri = target.modelPath;
+        spec.spec.model.sha256 = target.modelDigest;
+      }
+      return this.#apply({ specText: JSON.stringify(spec) });
+    });
+  }
+
   async #apply(req: ApplyRequest): Promise<ApplyOutcome> {
     const parsed = parseDeploymentSpec(req.specText, req.specPath);
     if (!parsed.ok) {

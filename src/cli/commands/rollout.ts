@@ -44,3 +44,21 @@ export async function rolloutCommand(
   const view = await api.post<RolloutView>(`${path(name)}/${urlCommand}`, {});
   print(o.json ? `${JSON.stringify(view, null, 2)}\n` : `${urlCommand} sent to rollout ${view.id} of ${name}\n${rolloutText(view)}`);
 }
+
+/** `rollout undo NAME [--to-revision N]`: an earlier revision's spec and model applied again as a new revision. */
+export async function rolloutUndo(
+  api: ApiClient,
+  name: string,
+  o: { toRevision?: number; json?: boolean },
+  print: (t: string) => void = (t) => void process.stdout.write(t),
+): Promise<void> {
+  const outcome = await api.post<{ revision: { id: string; number: number }; deployment: { servingRevision: string } }>(
+    `/api/v1/deployments/${encodeURIComponent(name)}/undo`,
+    o.toRevision === undefined ? {} : { toRevision: o.toRevision },
+  );
+  print(
+    o.json
+      ? `${JSON.stringify(outcome, null, 2)}\n`
+      : `${name}: applied the earlier spec and model again as ${outcome.revision.id}; ${outcome.deployment.servingRevision} serves until it takes over (\`rollcast rollout status ${name}\`)\n`,
+  );
+}
